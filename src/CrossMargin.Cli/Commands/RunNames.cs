@@ -1,0 +1,35 @@
+using System.Globalization;
+using CrossMargin.Engine.Reporting;
+
+namespace CrossMargin.Cli.Commands;
+
+/// <summary>Deterministic names for runs, default journals and report folders (no timestamps: the same command gives the same paths).</summary>
+internal static class RunNames
+{
+    /// <summary>Folder under which default journals, reports and logs go.</summary>
+    public const string DataFolder = "./data";
+
+    /// <summary>E.g. <c>crash-cross-seed42-n1000</c>; parts the user left to the scenario are omitted (<c>crash-default</c>).</summary>
+    public static string RunId(string scenario, MarginMode? mode, ulong? seed, int? accounts)
+    {
+        var name = Path.GetFileNameWithoutExtension(scenario);
+        var id = $"{name}-{mode?.ToName() ?? "default"}";
+        if (seed is { } s) id += "-seed" + s.ToString(CultureInfo.InvariantCulture);
+        if (accounts is { } n) id += "-n" + n.ToString(CultureInfo.InvariantCulture);
+        return id;
+    }
+
+    /// <summary>The default journal of a run: <c>sqlite:./data/journals/RUN-ID.db</c>.</summary>
+    public static JournalTarget DefaultJournal(string runId) => new(JournalKind.Sqlite, $"{DataFolder}/journals/{runId}.db");
+
+    /// <summary>The default report folder of a run: <c>./data/reports/RUN-ID</c>.</summary>
+    public static string DefaultReportFolder(string runId) => $"{DataFolder}/reports/{runId}";
+
+    /// <summary>A short stable id of a set of overrides (first 8 hex digits of SHA-256 of their text), for what-if names.</summary>
+    public static string OverridesId(IReadOnlyList<ConfigOverride> overrides)
+    {
+        var text = string.Join('\n', overrides.Select(o => o.ToString()));
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text));
+        return Convert.ToHexStringLower(hash)[..8];
+    }
+}

@@ -1,0 +1,36 @@
+using CrossMargin.Engine.Reporting;
+
+namespace CrossMargin.Cli.Output;
+
+/// <summary>Writes report.json and report.html (or the comparison pair) into a report folder and tells the user where.</summary>
+internal static class ReportFiles
+{
+    /// <summary>Writes <c>report.json</c> and <c>report.html</c> into <paramref name="folder"/> (created); returns the HTML path.</summary>
+    public static string WriteReport(SimulationReport report, string folder)
+    {
+        Directory.CreateDirectory(folder);
+        ReportJsonWriter.Write(report, Path.Combine(folder, "report.json"));
+        var html = Path.Combine(folder, "report.html");
+        ReportHtmlWriter.Write(report, html);
+        return Path.GetFullPath(html);
+    }
+
+    /// <summary>Writes <c>comparison.json</c> and <c>comparison.html</c> into <paramref name="folder"/> (created); returns the HTML path.</summary>
+    public static string WriteComparison(ReportComparison comparison, string folder)
+    {
+        Directory.CreateDirectory(folder);
+        ReportJsonWriter.Write(comparison, Path.Combine(folder, "comparison.json"));
+        var html = Path.Combine(folder, "comparison.html");
+        ReportHtmlWriter.Write(comparison, html);
+        return Path.GetFullPath(html);
+    }
+
+    /// <summary>Prints where the report is and how to open it.</summary>
+    public static void Announce(CliConsole console, string what, string htmlPath)
+    {
+        var folder = Path.GetDirectoryName(htmlPath) ?? ".";
+        console.Line($"{what}: {htmlPath}");
+        console.Line($"  data: {Path.Combine(folder, Path.GetFileNameWithoutExtension(htmlPath) + ".json")}");
+        console.Line($"  open it offline in any browser, e.g. xdg-open \"{htmlPath}\" (Linux), open \"{htmlPath}\" (macOS), or file://{htmlPath}");
+    }
+}

@@ -1,0 +1,51 @@
+namespace CrossMargin.Engine.Reporting;
+
+/// <summary>Read-only views of a journal: the engine side of <c>crossmargin journal list | show | tail | stats</c>.</summary>
+/// <remarks>Never writes. Methods may be called concurrently. Errors about the journal itself (missing file, other schema version) are <see cref="RunInputException"/>.</remarks>
+public interface IJournalInspector
+{
+    /// <summary>Every persistence id in the journal with its event count and highest sequence number, ordered by persistence id.</summary>
+    Task<IReadOnlyList<JournalStreamSummary>> ListAsync(JournalTarget journal, CancellationToken cancellationToken);
+
+    /// <summary>The events of one account, in sequence order.</summary>
+    /// <param name="journal">The journal.</param>
+    /// <param name="account">An account id or a full persistence id.</param>
+    /// <param name="fromSequenceNr">First sequence number to return (1 for all).</param>
+    /// <param name="limit">At most this many events.</param>
+    /// <param name="cancellationToken">Stops the read.</param>
+    /// <exception cref="RunInputException">No such account in the journal.</exception>
+    Task<IReadOnlyList<JournalEntryView>> ShowAsync(JournalTarget journal, string account, long fromSequenceNr, int limit, CancellationToken cancellationToken);
+
+    /// <summary>The last <paramref name="count"/> events in ordering order, then, when <paramref name="follow"/> is set, new events as they are written until cancelled.</summary>
+    IAsyncEnumerable<JournalEntryView> TailAsync(JournalTarget journal, int count, bool follow, CancellationToken cancellationToken);
+
+    /// <summary>Counts and ranges of the whole journal.</summary>
+    Task<JournalStats> StatsAsync(JournalTarget journal, CancellationToken cancellationToken);
+}
+
+/// <summary>One persistence id (actor) in a journal.</summary>
+/// <param name="PersistenceId">E.g. <c>account-42</c>, <c>feed-BTC-PERP</c>, <c>liquidation-coordinator</c>.</param>
+/// <param name="Events">Events stored.</param>
+/// <param name="HighestSequenceNr">Highest sequence number.</param>
+/// <param name="LastTimestamp">Simulated time of the last event, when recorded.</param>
+public sealed record JournalStreamSummary(string PersistenceId, long Events, long HighestSequenceNr, DateTimeOffset? LastTimestamp);
+
+/// <summary>One journaled event, ready to print.</summary>
+/// <param name="Ordering">Global position in the journal.</param>
+/// <param name="PersistenceId">The actor that wrote it.</param>
+/// <param name="SequenceNr">Its sequence number in that actor's stream.</param>
+/// <param name="Timestamp">Simulated time it was written at.</param>
+/// <param name="EventType">The event's type name, e.g. <c>PositionLiquidated</c>.</param>
+/// <param name="Summary">A one-line human-readable rendering of the payload.</param>
+public sealed record JournalEntryView(long Ordering, string PersistenceId, long SequenceNr, DateTimeOffset Timestamp, string EventType, string Summary);
+
+/// <summary>Totals of a journal.</summary>
+/// <param name="Events">Events stored.</param>
+/// <param name="PersistenceIds">Distinct persistence ids.</param>
+/// <param name="Snapshots">Snapshots stored.</param>
+/// <param name="FirstTimestamp">Simulated time of the first event; null when empty.</param>
+/// <param name="LastTimestamp">Simulated time of the last event; null when empty.</param>
+/// <param name="EventsByType">Event count per type name, ordered by name.</param>
+/// <param name="SchemaVersion">The journal's schema version.</param>
+/// <param name="SizeBytes">Storage size when the backend can tell (SQLite file size); null otherwise.</param>
+public sealed record JournalStats(long Events, long PersistenceIds, long Snapshots, DateTimeOffset? FirstTimestamp, DateTimeOffset? LastTimestamp, IReadOnlyDictionary<string, long> EventsByType, int SchemaVersion, long? SizeBytes);

@@ -1,0 +1,60 @@
+using System.Data.Common;
+using CrossMargin.Persistence.Serialization;
+
+namespace CrossMargin.Persistence.Sql.Dialects;
+
+/// <summary>What differs between SQLite and PostgreSQL: connections, DDL, the bulk insert, error classification.</summary>
+internal abstract class SqlDialect : IAsyncDisposable
+{
+    /// <summary>Highest schema version this build reads and writes.</summary>
+    public const int SchemaVersion = 1;
+
+    /// <summary>Human-readable connection target: file path or host:port/database.</summary>
+    public abstract string Target { get; }
+
+    /// <summary>Backend name for messages.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>True when only one transaction can write at a time (SQLite), so parallelism above 1 is pointless.</summary>
+    public abstract bool SingleWriter { get; }
+
+    /// <summary>Statements creating every table and index if absent, in order.</summary>
+    public abstract IReadOnlyList<string> SchemaStatements { get; }
+
+    /// <summary>An SQL expression aggregating the tags of journal row alias <c>j</c>, joined by U+001F.</summary>
+    public abstract string TagsOfRowExpression { get; }
+
+    /// <summary>Opens a connection from the pool.</summary>
+    public abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
+
+    /// <summary>Runs once on a fresh connection before the schema transaction (SQLite switches to WAL here).</summary>
+    public virtual Task BeforeSchemaAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Serializes schema creation across processes for the duration of <paramref name="transaction"/>.</summary>
+    public abstract Task LockSchemaAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken);
+
+    /// <summary>Inserts the rows and their tags in one transaction, all or nothing.</summary>
+    public abstract Task WriteBatchAsync(IReadOnlyList<SerializedEvent> rows, CancellationToken cancellationToken);
+
+    /// <summary>True for a unique-key violation.</summary>
+    public abstract bool IsUniqueViolation(Exception error);
+
+    /// <summary>True for errors that may pass on retry.</summary>
+    public abstract bool IsTransient(Exception error);
+
+    /// <summary>True when <paramref name="error"/> means the database could not be reached or opened at all.</summary>
+    public abstract bool IsConnectFailure(Exception error);
+
+    /// <inheritdoc />
+    public abstract ValueTask DisposeAsync();
+
+    /// <summary>Adds a parameter named <paramref name="name"/>.</summary>
+    public static DbParameter Param(DbCommand command, string name, object value)
+    {
+        var p = command.CreateParameter();
+        p.ParameterName = name;
+        p.Value = value;
+        command.Parameters.Add(p);
+        return p;
+    }
+}

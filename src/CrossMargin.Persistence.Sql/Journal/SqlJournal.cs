@@ -1,0 +1,358 @@
+using System.Data.Common;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using CrossMargin.Persistence.Batching;
+using CrossMargin.Persistence.Journal;
+using CrossMargin.Persistence.Query;
+using CrossMargin.Persistence.Serialization;
+using CrossMargin.Persistence.Sql.Dialects;
+
+namespace CrossMargin.Persistence.Sql.Journal;
+
+/// <summary>
+/// The journal and read journal on SQLite or PostgreSQL, writing through a <see cref="GroupCommitWriter"/>.
+/// Open with <see cref="OpenAsync"/>; dispose to flush queued writes and close connections.
+/// </summary>
+/// <remarks>Thread-safe. See docs/persistence.md for the schema, group commit and gap safety.</remarks>
+public sealed class SqlJournal : IJournal, IReadJournal
+{
+    private const string RowColumns = "j.ordering, j.persistence_id, j.sequence_number, j.created, j.manifest, j.identifier, j.payload, j.writer_uuid";
+
+    private readonly SqlDialect _dialect;
+    private readonly EventSerializer _serializer;
+    private readonly SqlJournalOptions _options;
+    private readonly GroupCommitWriter _writer;
+    private readonly ChangeSignal _changed = new();
+
+    private SqlJournal(SqlDialect dialect, EventSerializer serializer, SqlJournalOptions options)
+    {
+        _dialect = dialect;
+        _serializer = serializer;
+        _options = options;
+        var groupCommit = dialect.SingleWriter ? options.GroupCommit with { Parallelism = 1 } : options.GroupCommit;
+        _writer = new GroupCommitWriter(new Sink(this), groupCommit);
+        _writer.Committed += _changed.Pulse;
+    }
+
+    /// <summary>The connection target (file path or host:port/database), for messages.</summary>
+    public string Target => _dialect.Target;
+
+    /// <summary>Connects, creates the schema if absent, and checks its version.</summary>
+    /// <exception cref="PersistenceConnectionException">The database cannot be reached; the message names the target.</exception>
+    /// <exception cref="SchemaVersionException">The database was written by a newer schema version.</exception>
+    public static async Task<SqlJournal> OpenAsync(SqlJournalOptions options, EventSerializer serializer, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(serializer);
+        var dialect = SqlStore.CreateDialect(options);
+        try
+        {
+            await SqlStore.InitializeAsync(dialect, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await dialect.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return new SqlJournal(dialect, serializer, options);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<WriteResult>> WriteMessagesAsync(IReadOnlyList<AtomicWrite> writes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(writes);
+        var results = new WriteResult[writes.Count];
+        var pending = new Task?[writes.Count];
+        var created = _options.Clock.GetUtcNow().UtcTicks;
+        for (var i = 0; i < writes.Count; i++)
+        {
+            try
+            {
+                pending[i] = _writer.WriteAsync(JournalRows.Serialize(writes[i], _serializer, created));
+            }
+            catch (EventSerializationException e)
+            {
+                results[i] = WriteResult.Rejected(e);
+            }
+        }
+
+        for (var i = 0; i < writes.Count; i++)
+        {
+            if (pending[i] is not { } task)
+            {
+                continue;
+            }
+
+            try
+            {
+                await task.ConfigureAwait(false);
+                results[i] = WriteResult.Success;
+            }
+            catch (Exception e)
+            {
+                results[i] = WriteResult.Failed(e);
+            }
+        }
+
+        return results;
+    }
+
+    /// <inheritdoc />
+    public async Task ReplayMessagesAsync(string persistenceId, long fromSequenceNr, long toSequenceNr, long max, Action<PersistentRepr> onEvent, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(onEvent);
+        if (max <= 0 || fromSequenceNr > toSequenceNr)
+        {
+            return;
+        }
+
+        await using var connection = await _dialect.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT sequence_number, created, manifest, identifier, payload, writer_uuid FROM journal WHERE persistence_id = @p AND sequence_number >= @f AND sequence_number <= @t ORDER BY sequence_number LIMIT @n";
+        SqlDialect.Param(command, "@p", persistenceId);
+        SqlDialect.Param(command, "@f", fromSequenceNr);
+        SqlDialect.Param(command, "@t", toSequenceNr);
+        SqlDialect.Param(command, "@n", max);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+
+        // Short streams are delivered straight from the reader. A long one switches to a two-stage pipeline: a
+        // reader task fetches rows while this thread deserializes and calls back, so replay uses both cores.
+        for (var inline = 0; inline < InlineReplayRows; inline++)
+        {
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            Deliver(persistenceId, ReplayRow.Read(reader), onEvent);
+        }
+
+        await PipelinedReplayAsync(persistenceId, reader, onEvent, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<long> ReadHighestSequenceNrAsync(string persistenceId, long fromSequenceNr = 0, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _dialect.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await HighestAsync(connection, null, persistenceId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task DeleteMessagesToAsync(string persistenceId, long toSequenceNr, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _dialect.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var highest = await HighestAsync(connection, tx, persistenceId, cancellationToken).ConfigureAwait(false);
+        if (highest > 0)
+        {
+            // Keep the highest sequence number in journal_metadata so it never decreases once rows are gone.
+            await ExecAsync(connection, tx, "INSERT INTO journal_metadata (persistence_id, sequence_number) VALUES (@p, @h) ON CONFLICT (persistence_id) DO UPDATE SET sequence_number = excluded.sequence_number", persistenceId, highest, cancellationToken).ConfigureAwait(false);
+            await ExecAsync(connection, tx, "DELETE FROM tags WHERE persistence_id = @p AND sequence_nr <= @h", persistenceId, toSequenceNr, cancellationToken).ConfigureAwait(false);
+            await ExecAsync(connection, tx, "DELETE FROM journal WHERE persistence_id = @p AND sequence_number <= @h", persistenceId, toSequenceNr, cancellationToken).ConfigureAwait(false);
+        }
+
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<EventEnvelope> CurrentEventsByPersistenceId(string persistenceId, long fromSequenceNr, long toSequenceNr, CancellationToken cancellationToken = default)
+        => QueryPaging.BySequence((f, t, n, ct) => PageBySequenceAsync(persistenceId, f, t, n, ct), fromSequenceNr, toSequenceNr, _options.QueryPageSize, false, _changed, _options.RefreshInterval, cancellationToken);
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<EventEnvelope> EventsByPersistenceId(string persistenceId, long fromSequenceNr, long toSequenceNr, CancellationToken cancellationToken = default)
+        => QueryPaging.BySequence((f, t, n, ct) => PageBySequenceAsync(persistenceId, f, t, n, ct), fromSequenceNr, toSequenceNr, _options.QueryPageSize, true, _changed, _options.RefreshInterval, cancellationToken);
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<EventEnvelope> CurrentEventsByTag(string tag, long offset, CancellationToken cancellationToken = default)
+        => QueryPaging.ByOrdering((o, n, ct) => PageByOrderingAsync(tag, o, n, ct), offset, _options.QueryPageSize, false, _changed, _options.RefreshInterval, cancellationToken);
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<EventEnvelope> EventsByTag(string tag, long offset, CancellationToken cancellationToken = default)
+        => QueryPaging.ByOrdering((o, n, ct) => PageByOrderingAsync(tag, o, n, ct), offset, _options.QueryPageSize, true, _changed, _options.RefreshInterval, cancellationToken);
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<EventEnvelope> CurrentAllEvents(long offset, CancellationToken cancellationToken = default)
+        => QueryPaging.ByOrdering((o, n, ct) => PageByOrderingAsync(null, o, n, ct), offset, _options.QueryPageSize, false, _changed, _options.RefreshInterval, cancellationToken);
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<EventEnvelope> AllEvents(long offset, CancellationToken cancellationToken = default)
+        => QueryPaging.ByOrdering((o, n, ct) => PageByOrderingAsync(null, o, n, ct), offset, _options.QueryPageSize, true, _changed, _options.RefreshInterval, cancellationToken);
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<string> CurrentPersistenceIds([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _dialect.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT DISTINCT persistence_id FROM journal";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return reader.GetString(0);
+        }
+    }
+
+    /// <summary>Flushes queued writes, then closes the connections.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _writer.DisposeAsync().ConfigureAwait(false);
+        await _dialect.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private const int InlineReplayRows = 256;
+
+    private const int ReplayChunkRows = 1024;
+
+    private async Task PipelinedReplayAsync(string persistenceId, DbDataReader reader, Action<PersistentRepr> onEvent, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var chunks = Channel.CreateBounded<ReplayRow[]>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
+        var producer = Task.Run(
+            async () =>
+            {
+                try
+                {
+                    var chunk = new List<ReplayRow>(ReplayChunkRows);
+                    while (await reader.ReadAsync(stop.Token).ConfigureAwait(false))
+                    {
+                        chunk.Add(ReplayRow.Read(reader));
+                        if (chunk.Count == ReplayChunkRows)
+                        {
+                            await chunks.Writer.WriteAsync(chunk.ToArray(), stop.Token).ConfigureAwait(false);
+                            chunk.Clear();
+                        }
+                    }
+
+                    if (chunk.Count > 0)
+                    {
+                        await chunks.Writer.WriteAsync(chunk.ToArray(), stop.Token).ConfigureAwait(false);
+                    }
+
+                    chunks.Writer.Complete();
+                }
+                catch (Exception e)
+                {
+                    chunks.Writer.Complete(e);
+                }
+            },
+            CancellationToken.None);
+
+        try
+        {
+            await foreach (var chunk in chunks.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                foreach (var row in chunk)
+                {
+                    Deliver(persistenceId, row, onEvent);
+                }
+            }
+        }
+        finally
+        {
+            // Stop the reader task before the data reader is disposed (on a callback error or cancellation).
+            await stop.CancelAsync().ConfigureAwait(false);
+            await producer.ConfigureAwait(false);
+        }
+    }
+
+    private void Deliver(string persistenceId, in ReplayRow row, Action<PersistentRepr> onEvent)
+    {
+        var payload = _serializer.Deserialize(persistenceId, row.SequenceNr, row.Manifest, row.SerializerId, row.Payload);
+        onEvent(new PersistentRepr(persistenceId, row.SequenceNr, payload, row.WriterUuid, Array.Empty<string>(), row.Created, row.Manifest));
+    }
+
+    private static async Task<long> HighestAsync(DbConnection connection, DbTransaction? tx, string persistenceId, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = "SELECT COALESCE(MAX(m), 0) FROM (SELECT MAX(sequence_number) AS m FROM journal WHERE persistence_id = @p UNION ALL SELECT sequence_number FROM journal_metadata WHERE persistence_id = @p) AS x";
+        SqlDialect.Param(command, "@p", persistenceId);
+        var value = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        return Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static async Task ExecAsync(DbConnection connection, DbTransaction tx, string sql, string persistenceId, long value, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = sql;
+        SqlDialect.Param(command, "@p", persistenceId);
+        SqlDialect.Param(command, "@h", value);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<IReadOnlyList<EventEnvelope>> PageBySequenceAsync(string persistenceId, long from, long to, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dialect.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {RowColumns}, {_dialect.TagsOfRowExpression} FROM journal j WHERE j.persistence_id = @p AND j.sequence_number >= @f AND j.sequence_number <= @t ORDER BY j.sequence_number LIMIT @n";
+        SqlDialect.Param(command, "@p", persistenceId);
+        SqlDialect.Param(command, "@f", from);
+        SqlDialect.Param(command, "@t", to);
+        SqlDialect.Param(command, "@n", limit);
+        return await ReadEnvelopesAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<IReadOnlyList<EventEnvelope>> PageByOrderingAsync(string? tag, long afterOrdering, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dialect.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = tag is null
+            ? $"SELECT {RowColumns}, {_dialect.TagsOfRowExpression} FROM journal j WHERE j.ordering > @o ORDER BY j.ordering LIMIT @n"
+            : $"SELECT {RowColumns}, {_dialect.TagsOfRowExpression} FROM tags t JOIN journal j ON j.ordering = t.ordering_id WHERE t.tag = @tag AND t.ordering_id > @o ORDER BY t.ordering_id LIMIT @n";
+        SqlDialect.Param(command, "@o", afterOrdering);
+        SqlDialect.Param(command, "@n", limit);
+        if (tag is not null)
+        {
+            SqlDialect.Param(command, "@tag", tag);
+        }
+
+        return await ReadEnvelopesAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<IReadOnlyList<EventEnvelope>> ReadEnvelopesAsync(DbCommand command, CancellationToken cancellationToken)
+    {
+        var result = new List<EventEnvelope>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var tags = reader.IsDBNull(8) ? Array.Empty<string>() : reader.GetString(8).Split('\u001f');
+            var row = new SerializedEvent(reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetString(4), reader.GetInt32(5), reader.GetFieldValue<byte[]>(6), reader.GetString(7), tags);
+            result.Add(JournalRows.ToEnvelope(reader.GetInt64(0), row, _serializer));
+        }
+
+        return result;
+    }
+
+    private async Task<bool> IsAlreadyStoredAsync(IReadOnlyList<SerializedEvent> write, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dialect.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM journal WHERE persistence_id = @p AND sequence_number >= @f AND sequence_number <= @t AND writer_uuid = @w";
+        SqlDialect.Param(command, "@p", write[0].PersistenceId);
+        SqlDialect.Param(command, "@f", write[0].SequenceNr);
+        SqlDialect.Param(command, "@t", write[^1].SequenceNr);
+        SqlDialect.Param(command, "@w", write[0].WriterUuid);
+        var count = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+        return count == write.Count;
+    }
+
+    private readonly record struct ReplayRow(long SequenceNr, long Created, string Manifest, int SerializerId, byte[] Payload, string WriterUuid)
+    {
+        public static ReplayRow Read(DbDataReader reader)
+            => new(reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetInt32(3), reader.GetFieldValue<byte[]>(4), reader.GetString(5));
+    }
+
+    private sealed class Sink(SqlJournal journal) : IBatchSink
+    {
+        public Task WriteBatchAsync(IReadOnlyList<SerializedEvent> rows, CancellationToken cancellationToken)
+            => journal._dialect.WriteBatchAsync(rows, cancellationToken);
+
+        public bool IsUniqueViolation(Exception error) => journal._dialect.IsUniqueViolation(error);
+
+        public bool IsTransient(Exception error) => journal._dialect.IsTransient(error);
+
+        public Task<bool> IsAlreadyStoredAsync(IReadOnlyList<SerializedEvent> write, CancellationToken cancellationToken)
+            => journal.IsAlreadyStoredAsync(write, cancellationToken);
+    }
+}

@@ -1,0 +1,112 @@
+using CrossMargin.Persistence.Serialization;
+using CrossMargin.Persistence.Snapshot;
+using CrossMargin.Persistence.Sql.Dialects;
+
+namespace CrossMargin.Persistence.Sql.Snapshot;
+
+/// <summary>The snapshot store on SQLite or PostgreSQL (table <c>snapshot</c>). Thread-safe; open with <see cref="OpenAsync"/>.</summary>
+public sealed class SqlSnapshotStore : ISnapshotStore
+{
+    private readonly SqlDialect _dialect;
+    private readonly EventSerializer _serializer;
+    private readonly TimeProvider _clock;
+
+    private SqlSnapshotStore(SqlDialect dialect, EventSerializer serializer, TimeProvider clock)
+    {
+        _dialect = dialect;
+        _serializer = serializer;
+        _clock = clock;
+    }
+
+    /// <summary>Connects, creates the schema if absent, and checks its version.</summary>
+    /// <exception cref="Persistence.Journal.PersistenceConnectionException">The database cannot be reached.</exception>
+    /// <exception cref="Persistence.Journal.SchemaVersionException">The database was written by a newer schema version.</exception>
+    public static async Task<SqlSnapshotStore> OpenAsync(SqlJournalOptions options, EventSerializer serializer, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(serializer);
+        var dialect = SqlStore.CreateDialect(options);
+        try
+        {
+            await SqlStore.InitializeAsync(dialect, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await dialect.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return new SqlSnapshotStore(dialect, serializer, options.Clock);
+    }
+
+    /// <inheritdoc />
+    public async Task<SelectedSnapshot?> LoadAsync(string persistenceId, SnapshotSelectionCriteria criteria, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(criteria);
+        await using var connection = await _dialect.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT sequence_number, created, snapshot, manifest, serializer_id FROM snapshot WHERE persistence_id = @p AND sequence_number >= @minS AND sequence_number <= @maxS AND created >= @minT AND created <= @maxT ORDER BY sequence_number DESC LIMIT 1";
+        SqlDialect.Param(command, "@p", persistenceId);
+        SqlDialect.Param(command, "@minS", criteria.MinSequenceNr);
+        SqlDialect.Param(command, "@maxS", criteria.MaxSequenceNr);
+        SqlDialect.Param(command, "@minT", criteria.MinTimestamp.Ticks);
+        SqlDialect.Param(command, "@maxT", criteria.MaxTimestamp.Ticks);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        var seq = reader.GetInt64(0);
+        var state = _serializer.Deserialize(persistenceId, seq, reader.GetString(3), reader.GetInt32(4), reader.GetFieldValue<byte[]>(2));
+        return new SelectedSnapshot(new SnapshotMetadata(persistenceId, seq, new DateTime(reader.GetInt64(1), DateTimeKind.Utc)), state);
+    }
+
+    /// <inheritdoc />
+    public async Task SaveAsync(SnapshotMetadata metadata, object snapshot, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        var payload = _serializer.Serialize(snapshot);
+        var created = metadata.Timestamp == default ? _clock.GetUtcNow().UtcTicks : metadata.Timestamp.Ticks;
+        await using var connection = await _dialect.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "INSERT INTO snapshot (persistence_id, sequence_number, created, snapshot, manifest, serializer_id) VALUES (@p, @s, @c, @b, @m, @i) ON CONFLICT (persistence_id, sequence_number) DO UPDATE SET created = excluded.created, snapshot = excluded.snapshot, manifest = excluded.manifest, serializer_id = excluded.serializer_id";
+        SqlDialect.Param(command, "@p", metadata.PersistenceId);
+        SqlDialect.Param(command, "@s", metadata.SequenceNr);
+        SqlDialect.Param(command, "@c", created);
+        SqlDialect.Param(command, "@b", payload.Payload);
+        SqlDialect.Param(command, "@m", payload.Manifest);
+        SqlDialect.Param(command, "@i", payload.SerializerId);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task DeleteAsync(SnapshotMetadata metadata, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        await using var connection = await _dialect.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM snapshot WHERE persistence_id = @p AND sequence_number = @s";
+        SqlDialect.Param(command, "@p", metadata.PersistenceId);
+        SqlDialect.Param(command, "@s", metadata.SequenceNr);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task DeleteAsync(string persistenceId, SnapshotSelectionCriteria criteria, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(criteria);
+        await using var connection = await _dialect.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM snapshot WHERE persistence_id = @p AND sequence_number >= @minS AND sequence_number <= @maxS AND created >= @minT AND created <= @maxT";
+        SqlDialect.Param(command, "@p", persistenceId);
+        SqlDialect.Param(command, "@minS", criteria.MinSequenceNr);
+        SqlDialect.Param(command, "@maxS", criteria.MaxSequenceNr);
+        SqlDialect.Param(command, "@minT", criteria.MinTimestamp.Ticks);
+        SqlDialect.Param(command, "@maxT", criteria.MaxTimestamp.Ticks);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => _dialect.DisposeAsync();
+}

@@ -1,0 +1,25 @@
+using CrossMargin.Persistence.Batching;
+using CrossMargin.Persistence.Sql.Dialects;
+
+namespace CrossMargin.Persistence.Sql;
+
+/// <summary>Settings of a SQL journal or snapshot store.</summary>
+/// <param name="Backend">SQLite or PostgreSQL.</param>
+/// <param name="ConnectionString">SQLite: a file path or a Microsoft.Data.Sqlite connection string; PostgreSQL: an Npgsql connection string.</param>
+public sealed record SqlJournalOptions(SqlBackend Backend, string ConnectionString)
+{
+    /// <summary>Group-commit tuning (batch size, parallelism, retries). SQLite always uses one writer.</summary>
+    public GroupCommitOptions GroupCommit { get; init; } = new();
+
+    /// <summary>PostgreSQL batch insert method.</summary>
+    public PostgresInsertMode PostgresInsertMode { get; init; } = PostgresInsertMode.Copy;
+
+    /// <summary>How often live queries poll when not woken by a write from this process.</summary>
+    public TimeSpan RefreshInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Rows fetched per query page.</summary>
+    public int QueryPageSize { get; init; } = 1000;
+
+    /// <summary>Clock stamping the <c>created</c> column.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+}

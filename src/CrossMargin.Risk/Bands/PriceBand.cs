@@ -1,0 +1,28 @@
+using System.Collections.Immutable;
+using CrossMargin.Risk.States;
+
+namespace CrossMargin.Risk.Bands;
+
+/// <summary>A closed price interval [Low, High] (quote per base unit for marks, valuation asset for asset prices).</summary>
+/// <param name="Low">Lowest price inside.</param>
+/// <param name="High">Highest price inside.</param>
+public readonly record struct PriceBand(decimal Low, decimal High)
+{
+    /// <summary>True when <paramref name="price"/> lies in [Low, High].</summary>
+    public bool Contains(decimal price) => price >= Low && price <= High;
+}
+
+/// <summary>
+/// Bands of every price an account depends on. Guarantee: while every mark and asset price stays inside its band
+/// (all moving at once, in any combination), the account's risk state — computed with the same previous state —
+/// equals <see cref="State"/>. The engine can skip re-margining an account until a tick leaves a band.
+/// </summary>
+/// <param name="State">The state now.</param>
+/// <param name="RelativeWidth">Common relative half-width ρ of the bands (before tick rounding).</param>
+/// <param name="Marks">Band per instrument mark.</param>
+/// <param name="AssetPrices">Band per asset price.</param>
+public sealed record RiskBandSet(
+    RiskState State,
+    decimal RelativeWidth,
+    ImmutableSortedDictionary<string, PriceBand> Marks,
+    ImmutableSortedDictionary<string, PriceBand> AssetPrices);

@@ -1,0 +1,67 @@
+using CrossMargin.Risk.Errors;
+using CrossMargin.Risk.Margin;
+using CrossMargin.Risk.Model;
+
+namespace CrossMargin.Risk.Events;
+
+/// <summary>The only way an <see cref="Account"/> changes: <c>state = Apply(state, event)</c>. Pure.</summary>
+public static class AccountFold
+{
+    /// <summary>Applies <paramref name="e"/> to <paramref name="account"/>.</summary>
+    public static Account Apply(Account account, AccountEvent e, RiskCatalog catalog) => e switch
+    {
+        CollateralDeposited d => account.WithBalance(catalog.Asset(d.Asset).Id, account.Balance(d.Asset) + Guard.Positive(d.Amount, "deposit.amount")),
+        CollateralWithdrawn w => account.WithBalance(catalog.Asset(w.Asset).Id, account.Balance(w.Asset) - Guard.Positive(w.Amount, "withdraw.amount")),
+        PositionFilled f => ApplyFill(account, f, catalog),
+        IsolatedMarginAssigned m => ApplyIsolated(account, m, catalog),
+        BalanceAdjusted b => ApplyAdjustment(account, b, catalog),
+        _ => throw new RiskInputException("event", e.GetType().Name, "unknown account event"),
+    };
+
+    private static Account ApplyFill(Account account, PositionFilled f, RiskCatalog catalog)
+    {
+        var spec = catalog.Instrument(f.InstrumentId);
+        Guard.Multiple(f.SizeDelta, spec.LotSize, $"fill[{spec.Id}].size");
+        Guard.NonNegative(f.Fee, $"fill[{spec.Id}].fee");
+        account.Positions.TryGetValue(spec.Id, out var old);
+        var (pos, realized) = PositionMath.Fill(spec, old, f.SizeDelta, f.Price);
+        if (account.Mode == MarginMode.Isolated)
+        {
+            // The position's own margin absorbs its PnL; a flat position's margin returns to the pool, unless it is
+            // negative: that bad debt stays on the flat position for the loss waterfall and never touches the pool.
+            var margin = pos.IsolatedMargin + realized - f.Fee;
+            if (pos.Size == 0m && margin >= 0m)
+            {
+                return account.WithPosition(pos with { IsolatedMargin = 0m })
+                    .WithBalance(spec.SettlementAsset, account.Balance(spec.SettlementAsset) + margin);
+            }
+
+            return account.WithPosition(pos with { IsolatedMargin = margin });
+        }
+
+        return account.WithPosition(pos).WithBalance(spec.SettlementAsset, account.Balance(spec.SettlementAsset) + realized - f.Fee);
+    }
+
+    private static Account ApplyIsolated(Account account, IsolatedMarginAssigned m, RiskCatalog catalog)
+    {
+        var spec = catalog.Instrument(m.InstrumentId);
+        if (account.Mode != MarginMode.Isolated)
+        {
+            throw new RiskInputException("isolated-margin.account", account.Id, "is not in isolated mode");
+        }
+
+        var pos = account.Positions.TryGetValue(spec.Id, out var p) ? p : new Position(spec.Id, 0m, 0m);
+        return account.WithPosition(pos with { IsolatedMargin = pos.IsolatedMargin + m.Amount })
+            .WithBalance(spec.SettlementAsset, account.Balance(spec.SettlementAsset) - m.Amount);
+    }
+
+    private static Account ApplyAdjustment(Account account, BalanceAdjusted b, RiskCatalog catalog)
+    {
+        if (b.InstrumentId is { } id && account.Mode == MarginMode.Isolated && account.Positions.TryGetValue(id, out var pos))
+        {
+            return account.WithPosition(pos with { IsolatedMargin = pos.IsolatedMargin + b.Amount });
+        }
+
+        return account.WithBalance(catalog.Asset(b.Asset).Id, account.Balance(b.Asset) + b.Amount);
+    }
+}

@@ -1,0 +1,198 @@
+using System.Collections.Immutable;
+using CrossMargin.Risk.Events;
+using CrossMargin.Risk.Margin;
+using CrossMargin.Risk.Model;
+using CrossMargin.Risk.States;
+
+namespace CrossMargin.Risk.Liquidation;
+
+/// <summary>
+/// Sizes liquidation orders. Partial: positions with the largest MM first (ties by instrument id); each is cut by the
+/// fewest lots that bring equity − fee to the exit level (liquidation-ratio·MM + exit-buffer·notional), found by
+/// bisection over whole lots — sizes therefore round UP to the lot, and the bracket changes are handled exactly.
+/// Strategy caps (fraction, notional per round) round DOWN and win over restoring. Because every MMR exceeds the fee
+/// rate, cutting a position never lowers equity − exit level, so the search is monotone.
+/// </summary>
+public static class LiquidationPlanner
+{
+    /// <summary>Plans one round for <paramref name="account"/> given its <paramref name="previous"/> state.</summary>
+    public static LiquidationPlan Plan(Account account, RiskCatalog catalog, MarketPrices prices, RiskConfig config, RiskState previous)
+    {
+        var risk = MarginEngine.Evaluate(account, catalog, prices, config.Portfolio);
+        var state = MarginEngine.State(risk, previous, config.Thresholds);
+        if (state < RiskState.Liquidating)
+        {
+            return LiquidationPlan.Nothing;
+        }
+
+        if (account.Mode == MarginMode.Isolated)
+        {
+            return PlanIsolated(account, catalog, prices, config, previous, risk);
+        }
+
+        if (state >= RiskState.Backstop)
+        {
+            return CloseOut(account, catalog, prices, config, account.Positions.Keys);
+        }
+
+        return PlanPartial(account, catalog, prices, config, risk.Positions.OrderByDescending(p => p.Maintenance).ThenBy(p => p.InstrumentId, StringComparer.Ordinal).Select(p => p.InstrumentId).ToList());
+    }
+
+    private static LiquidationPlan PlanPartial(Account account, RiskCatalog catalog, MarketPrices prices, RiskConfig config, List<string> order)
+    {
+        var orders = ImmutableArray.CreateBuilder<LiquidationOrder>();
+        var budget = config.Strategy.MaxNotionalPerRound;
+        var current = account;
+        foreach (var id in order)
+        {
+            if (Reached(current, catalog, prices, config, id))
+            {
+                break;
+            }
+
+            var spec = catalog.Instrument(id);
+            var pos = current.Positions[id];
+            var mark = prices.Mark(id);
+            var unitNotional = PositionMath.Notional(spec, spec.LotSize, mark) * prices.Price(spec.SettlementAsset);
+            var maxLots = MaxLots(pos, spec, unitNotional, config.Strategy, budget);
+            if (maxLots == 0)
+            {
+                continue;
+            }
+
+            var lots = MinLotsToExit(current, catalog, prices, config, id, maxLots);
+            var delta = -Math.Sign(pos.Size) * lots * spec.LotSize;
+            var o = Order(current.Id, spec, delta, mark, prices, config);
+            orders.Add(o);
+            budget -= o.Notional;
+            current = Close(current, catalog, o);
+        }
+
+        var after = MarginEngine.Evaluate(current, catalog, prices, config.Portfolio);
+        var exit = RiskStateMachine.ExitLevel(after.Maintenance, after.Notional, config.Thresholds);
+        return new LiquidationPlan(orders.Count == 0 ? LiquidationKind.None : LiquidationKind.Partial, orders.ToImmutable(), after.Equity >= exit, after.Equity, exit, config.Strategy.Cooldown);
+    }
+
+    private static LiquidationPlan PlanIsolated(Account account, RiskCatalog catalog, MarketPrices prices, RiskConfig config, RiskState previous, AccountRisk risk)
+    {
+        var orders = ImmutableArray.CreateBuilder<LiquidationOrder>();
+        var current = account;
+        var closeOut = false;
+        foreach (var p in risk.Positions)
+        {
+            var s = RiskStateMachine.Classify(p.IsolatedEquity ?? 0m, p.Maintenance, p.Notional, previous, config.Thresholds);
+            if (s < RiskState.Liquidating)
+            {
+                continue;
+            }
+
+            var spec = catalog.Instrument(p.InstrumentId);
+            var pos = current.Positions[p.InstrumentId];
+            long lots;
+            if (s >= RiskState.Backstop)
+            {
+                closeOut = true;
+                lots = (long)(Math.Abs(pos.Size) / spec.LotSize);
+            }
+            else
+            {
+                var unitNotional = PositionMath.Notional(spec, spec.LotSize, p.Mark) * prices.Price(spec.SettlementAsset);
+                var maxLots = MaxLots(pos, spec, unitNotional, config.Strategy, config.Strategy.MaxNotionalPerRound);
+                lots = maxLots == 0 ? 0 : MinLotsToExit(current, catalog, prices, config, p.InstrumentId, maxLots);
+            }
+
+            if (lots > 0)
+            {
+                var o = Order(account.Id, spec, -Math.Sign(pos.Size) * lots * spec.LotSize, p.Mark, prices, config);
+                orders.Add(o);
+                current = Close(current, catalog, o);
+            }
+        }
+
+        var after = MarginEngine.Evaluate(current, catalog, prices);
+        var restored = after.Positions.All(p => RiskStateMachine.AtExitLevel(p.IsolatedEquity ?? 0m, p.Maintenance, p.Notional, config.Thresholds));
+        var kind = closeOut ? LiquidationKind.CloseOut : orders.Count == 0 ? LiquidationKind.None : LiquidationKind.Partial;
+        return new LiquidationPlan(kind, orders.ToImmutable(), restored, after.Equity, 0m, config.Strategy.Cooldown);
+    }
+
+    /// <summary>Closes <paramref name="instruments"/> whole at their marks (Backstop/Bankrupt).</summary>
+    public static LiquidationPlan CloseOut(Account account, RiskCatalog catalog, MarketPrices prices, RiskConfig config, IEnumerable<string> instruments)
+    {
+        var orders = instruments.Select(id => Order(account.Id, catalog.Instrument(id), -account.Positions[id].Size, prices.Mark(id), prices, config)).ToImmutableArray();
+        var current = orders.Aggregate(account, (a, o) => Close(a, catalog, o));
+        var after = MarginEngine.Evaluate(current, catalog, prices, config.Portfolio);
+        return new LiquidationPlan(LiquidationKind.CloseOut, orders, after.Equity >= 0m, after.Equity, 0m, TimeSpan.Zero);
+    }
+
+    private static long MaxLots(Position pos, InstrumentSpec spec, decimal unitNotional, LiquidationStrategy s, decimal? budget)
+    {
+        var all = (long)(Math.Abs(pos.Size) / spec.LotSize);
+        if (unitNotional * all < s.FullCloseBelowNotional)
+        {
+            return all;
+        }
+
+        var byFraction = (long)decimal.Floor(all * s.MaxFractionPerRound);
+        var max = Math.Min(all, Math.Max(1, byFraction));
+        if (budget is { } b)
+        {
+            max = Math.Min(max, (long)decimal.Floor(Math.Max(0m, b) / unitNotional));
+        }
+
+        return max;
+    }
+
+    private static long MinLotsToExit(Account account, RiskCatalog catalog, MarketPrices prices, RiskConfig config, string id, long maxLots)
+    {
+        var spec = catalog.Instrument(id);
+        var pos = account.Positions[id];
+        var mark = prices.Mark(id);
+        bool Ok(long lots)
+        {
+            var o = Order(account.Id, spec, -Math.Sign(pos.Size) * lots * spec.LotSize, mark, prices, config);
+            return Reached(Close(account, catalog, o), catalog, prices, config, id);
+        }
+
+        if (!Ok(maxLots))
+        {
+            return maxLots;
+        }
+
+        long lo = 0, hi = maxLots; // Ok(hi) holds; Ok(lo) is treated as false
+        while (hi - lo > 1)
+        {
+            var mid = lo + ((hi - lo) / 2);
+            if (Ok(mid))
+            {
+                hi = mid;
+            }
+            else
+            {
+                lo = mid;
+            }
+        }
+
+        return hi;
+    }
+
+    private static bool Reached(Account account, RiskCatalog catalog, MarketPrices prices, RiskConfig config, string id)
+    {
+        var r = MarginEngine.Evaluate(account, catalog, prices, config.Portfolio);
+        if (account.Mode == MarginMode.Isolated)
+        {
+            var p = r.Positions.FirstOrDefault(x => x.InstrumentId == id);
+            return p is null || RiskStateMachine.AtExitLevel(p.IsolatedEquity ?? 0m, p.Maintenance, p.Notional, config.Thresholds);
+        }
+
+        return RiskStateMachine.AtExitLevel(r.Equity, r.Maintenance, r.Notional, config.Thresholds);
+    }
+
+    private static LiquidationOrder Order(string accountId, InstrumentSpec spec, decimal delta, decimal mark, MarketPrices prices, RiskConfig config)
+    {
+        var settleNotional = PositionMath.Notional(spec, delta, mark);
+        return new LiquidationOrder(accountId, spec.Id, delta, mark, settleNotional * prices.Price(spec.SettlementAsset), settleNotional * config.LiquidationFeeRate);
+    }
+
+    private static Account Close(Account account, RiskCatalog catalog, LiquidationOrder o) =>
+        AccountFold.Apply(account, new PositionFilled(o.InstrumentId, o.SizeDelta, o.ReferencePrice, o.ExpectedFee), catalog);
+}

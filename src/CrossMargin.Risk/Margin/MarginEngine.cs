@@ -1,0 +1,104 @@
+using System.Collections.Immutable;
+using CrossMargin.Risk.Errors;
+using CrossMargin.Risk.Model;
+using CrossMargin.Risk.Portfolio;
+using CrossMargin.Risk.States;
+
+namespace CrossMargin.Risk.Margin;
+
+/// <summary>
+/// Full (non-incremental) valuation of an immutable <see cref="Account"/>. Pure and thread-safe; the reference the
+/// incremental <see cref="MarginCalculator"/> is tested against. Iterates sorted maps, so results do not depend on the
+/// order positions or balances were added.
+/// </summary>
+public static class MarginEngine
+{
+    /// <summary>Values <paramref name="account"/> at <paramref name="prices"/>; <paramref name="portfolio"/> is required in portfolio mode.</summary>
+    public static AccountRisk Evaluate(Account account, RiskCatalog catalog, MarketPrices prices, PortfolioMarginConfig? portfolio = null)
+    {
+        var collateral = CollateralValue(account, catalog, prices.Price);
+        var builder = ImmutableArray.CreateBuilder<PositionRisk>(account.Positions.Count);
+        decimal upnl = 0m, mm = 0m, im = 0m, notional = 0m, isolatedEquity = 0m;
+        foreach (var (id, pos) in account.Positions)
+        {
+            var r = PositionTerms(catalog.Instrument(id), pos, prices.Mark(id), prices.Price(catalog.Instrument(id).SettlementAsset), account.Mode);
+            builder.Add(r);
+            upnl += r.UnrealizedPnl;
+            mm += r.Maintenance;
+            im += r.Initial;
+            notional += r.Notional;
+            isolatedEquity += Math.Max(0m, r.IsolatedEquity ?? 0m);
+        }
+
+        switch (account.Mode)
+        {
+            case MarginMode.Isolated:
+                return new AccountRisk(account.Mode, collateral, upnl, collateral + isolatedEquity, mm, im, notional, builder.MoveToImmutable());
+            case MarginMode.Portfolio:
+                var cfg = portfolio ?? throw new RiskInputException("portfolio", "null", $"account {account.Id} is in portfolio mode but no portfolio config was given");
+                var pm = PortfolioMargin.Compute(account, catalog, prices, cfg);
+                return new AccountRisk(account.Mode, collateral, upnl, collateral + upnl, pm.Maintenance, pm.Initial, notional, builder.MoveToImmutable());
+            default:
+                return new AccountRisk(account.Mode, collateral, upnl, collateral + upnl, mm, im, notional, builder.MoveToImmutable());
+        }
+    }
+
+    /// <summary>
+    /// Account risk state with hysteresis from <paramref name="previous"/>. Isolated accounts take the worst state of
+    /// their positions (each judged on its own margin), or Bankrupt if the pool itself is negative.
+    /// </summary>
+    public static RiskState State(AccountRisk risk, RiskState previous, RiskThresholds thresholds)
+    {
+        if (risk.Mode != MarginMode.Isolated)
+        {
+            return RiskStateMachine.Classify(risk.Equity, risk.Maintenance, risk.Notional, previous, thresholds);
+        }
+
+        var worst = risk.CollateralValue < 0m ? RiskState.Bankrupt : RiskState.Healthy;
+        foreach (var p in risk.Positions)
+        {
+            var s = RiskStateMachine.Classify(p.IsolatedEquity ?? 0m, p.Maintenance, p.Notional, previous, thresholds);
+            worst = s > worst ? s : worst;
+        }
+
+        return worst;
+    }
+
+    /// <summary>Σ haircut-weighted pool balances (valuation asset); zero balances are skipped.</summary>
+    public static decimal CollateralValue(Account account, RiskCatalog catalog, Func<string, decimal> price)
+    {
+        var total = 0m;
+        foreach (var (asset, balance) in account.Balances)
+        {
+            if (balance != 0m)
+            {
+                total += catalog.Asset(asset).Haircut.Weighted(balance * price(asset));
+            }
+        }
+
+        return total;
+    }
+
+    /// <summary>Cross-style equity (collateral + Σ uPnL) at arbitrary prices; used by scenario and solver code.</summary>
+    public static decimal CrossEquity(Account account, RiskCatalog catalog, Func<string, decimal> mark, Func<string, decimal> price)
+    {
+        var total = CollateralValue(account, catalog, price);
+        foreach (var (id, pos) in account.Positions)
+        {
+            var spec = catalog.Instrument(id);
+            total += PositionMath.UnrealizedPnl(spec, pos, mark(id)) * price(spec.SettlementAsset);
+        }
+
+        return total;
+    }
+
+    /// <summary>Terms of one position (valuation asset).</summary>
+    public static PositionRisk PositionTerms(InstrumentSpec spec, Position pos, decimal mark, decimal settlementPrice, MarginMode mode)
+    {
+        var u = PositionMath.UnrealizedPnl(spec, pos, mark);
+        var req = pos.Size == 0m ? default : PositionMath.Requirement(spec, pos.Size, mark);
+        decimal? iso = mode == MarginMode.Isolated ? (pos.IsolatedMargin + u) * settlementPrice : null;
+        return new PositionRisk(pos.InstrumentId, pos.Size, mark, PositionMath.Notional(spec, pos.Size, mark) * settlementPrice,
+            u * settlementPrice, req.Maintenance * settlementPrice, req.Initial * settlementPrice, req.MaintenanceRate, req.Bracket, iso);
+    }
+}

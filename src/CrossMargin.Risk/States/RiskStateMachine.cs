@@ -1,0 +1,55 @@
+namespace CrossMargin.Risk.States;
+
+/// <summary>Classifies equity against MM with hysteresis on leaving Liquidating. Pure.</summary>
+public static class RiskStateMachine
+{
+    /// <summary>
+    /// State for <paramref name="equity"/>, <paramref name="maintenance"/> and <paramref name="notional"/> (valuation
+    /// asset), given the <paramref name="previous"/> state: from Liquidating or Backstop an account stays Liquidating
+    /// until equity ≥ liquidation-ratio·MM + exit-buffer-rate·notional.
+    /// </summary>
+    public static RiskState Classify(decimal equity, decimal maintenance, decimal notional, RiskState previous, RiskThresholds t)
+    {
+        var raw = Raw(equity, maintenance, t);
+        if (raw < RiskState.Liquidating && previous is RiskState.Liquidating or RiskState.Backstop && !AtExitLevel(equity, maintenance, notional, t))
+        {
+            return RiskState.Liquidating;
+        }
+
+        return raw;
+    }
+
+    /// <summary>State without hysteresis.</summary>
+    public static RiskState Raw(decimal equity, decimal maintenance, RiskThresholds t)
+    {
+        if (equity < 0m || (equity == 0m && maintenance > 0m))
+        {
+            return RiskState.Bankrupt;
+        }
+
+        if (equity < t.BackstopRatio * maintenance)
+        {
+            return RiskState.Backstop;
+        }
+
+        if (equity < t.LiquidationRatio * maintenance)
+        {
+            return RiskState.Liquidating;
+        }
+
+        if (equity < t.ReduceOnlyRatio * maintenance)
+        {
+            return RiskState.ReduceOnly;
+        }
+
+        return equity < t.WarningRatio * maintenance ? RiskState.Warning : RiskState.Healthy;
+    }
+
+    /// <summary>True when equity ≥ liquidation-ratio·MM + exit-buffer-rate·notional (the level a liquidation restores).</summary>
+    public static bool AtExitLevel(decimal equity, decimal maintenance, decimal notional, RiskThresholds t) =>
+        equity >= ExitLevel(maintenance, notional, t);
+
+    /// <summary>The exit level: liquidation-ratio·MM + exit-buffer-rate·notional.</summary>
+    public static decimal ExitLevel(decimal maintenance, decimal notional, RiskThresholds t) =>
+        (t.LiquidationRatio * maintenance) + (t.ExitBufferRate * notional);
+}

@@ -1,0 +1,69 @@
+using CrossMargin.Risk.Errors;
+using CrossMargin.Risk.Margin;
+using CrossMargin.Risk.Tests.Support;
+
+namespace CrossMargin.Risk.Tests.Margin;
+
+public class BracketTableTests
+{
+    [Fact]
+    public void Cum_amounts_should_match_the_published_BTCUSDT_table()
+    {
+        // Source: gist.github.com/highfestiva/b71e76f51eed84d56c1be8ebbcc286b5 (Binance BTCUSDT, 2021), and
+        // cum_j = cum_{j−1} + floor_j·(MMR_j − MMR_{j−1}) (reference/exchange-mechanics.md §2.1).
+        decimal[] published = [0m, 50m, 1_300m, 16_300m, 266_300m, 1_266_300m, 2_516_300m, 5_016_300m, 25_016_300m, 100_016_300m];
+        for (var j = 0; j < published.Length; j++)
+        {
+            Assert.Equal(published[j], Fixtures.BtcUsdtBrackets.Cum(j));
+        }
+    }
+
+    [Fact]
+    public void Maintenance_margin_should_be_notional_times_rate_minus_cum()
+    {
+        // Binance: MM = notional × MMR − cum. 500,000 USDT falls in (250k, 1M]: 500,000·1% − 1,300 = 3,700.
+        var r = Fixtures.BtcUsdtBrackets.Requirement(500_000m, 10m);
+        Assert.Equal(3_700m, r.Maintenance);
+        Assert.Equal(2, r.Bracket);
+        Assert.Equal(10_000m, r.Initial); // 50x → IM rate 2%
+    }
+
+    [Fact]
+    public void Maintenance_margin_should_be_continuous_at_every_bracket_boundary()
+    {
+        var t = Fixtures.BtcUsdtBrackets;
+        for (var j = 1; j < t.Brackets.Length; j++)
+        {
+            var floor = t.Brackets[j].NotionalFloor;
+            Assert.Equal(t.At(j - 1, floor).Maintenance, t.At(j, floor).Maintenance);
+        }
+    }
+
+    [Fact]
+    public void ETHUSDT_first_bracket_should_match_Binance_documented_example()
+    {
+        // Binance leverageBracket docs: ETHUSDT bracket 1 is 75x, cap 10,000, MMR 0.65%, cum 0.
+        var r = Fixtures.EthUsdtBrackets.Requirement(10_000m, 3m);
+        Assert.Equal(65m, r.Maintenance);
+        Assert.Equal(0m, r.Cum);
+    }
+
+    [Fact]
+    public void A_notional_beyond_the_last_bracket_should_raise_a_typed_error_naming_the_value()
+    {
+        var e = Assert.Throws<RiskInputException>(() => Fixtures.BtcUsdtBrackets.Requirement(500_000_001m, 1m));
+        Assert.Equal("notional", e.Field);
+        Assert.Equal("500000001", e.Value);
+    }
+
+    [Fact]
+    public void A_table_with_a_gap_or_a_rate_outside_0_1_should_be_refused()
+    {
+        var gap = Assert.Throws<RiskInputException>(() => new BracketTable([new Bracket(0m, 10m, 0.01m, 10m), new Bracket(20m, 30m, 0.02m, 10m)]));
+        Assert.Equal("brackets[1].notional-floor", gap.Field);
+        var rate = Assert.Throws<RiskInputException>(() => new BracketTable([new Bracket(0m, 10m, 1.5m, 1m)]));
+        Assert.Equal("brackets[0].maintenance-rate", rate.Field);
+        var lev = Assert.Throws<RiskInputException>(() => new BracketTable([new Bracket(0m, 10m, 0.05m, 50m)]));
+        Assert.Equal("brackets[0].max-leverage", lev.Field);
+    }
+}

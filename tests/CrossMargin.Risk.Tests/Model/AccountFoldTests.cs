@@ -1,0 +1,53 @@
+using CrossMargin.Risk.Events;
+using CrossMargin.Risk.Model;
+using CrossMargin.Risk.Tests.Support;
+
+namespace CrossMargin.Risk.Tests.Model;
+
+public class AccountFoldTests
+{
+    [Fact]
+    public void Adding_to_a_position_should_average_the_entry_by_size()
+    {
+        var a = Fixtures.Account("a", MarginMode.Cross, [("USDT", 10_000m)], [("BTCUSDT", 1m, 50_000m), ("BTCUSDT", 3m, 54_000m)]);
+        Assert.Equal(53_000m, a.Positions["BTCUSDT"].EntryPrice(InstrumentKind.LinearPerpetual));
+    }
+
+    [Fact]
+    public void Inverse_entry_should_be_the_harmonic_mean()
+    {
+        // 1,000 contracts at 40,000 and 1,000 at 60,000: entry = 2,000 / (1,000/40,000 + 1,000/60,000) = 48,000.
+        var a = Fixtures.Account("a", MarginMode.Cross, [("BTC", 1m)], [("BTCUSD", 1_000m, 40_000m), ("BTCUSD", 1_000m, 60_000m)]);
+        Assert.Equal(48_000m, decimal.Round(a.Positions["BTCUSD"].EntryPrice(InstrumentKind.InversePerpetual), 10));
+    }
+
+    [Fact]
+    public void Reducing_should_realize_pnl_into_the_settlement_balance_and_flipping_should_reopen_at_the_fill()
+    {
+        var a = Fixtures.Account("a", MarginMode.Cross, [("USDT", 10_000m)], [("BTCUSDT", 2m, 50_000m), ("BTCUSDT", -3m, 51_000m)]);
+        Assert.Equal(12_000m, a.Balance("USDT")); // 2 × 1,000 realized
+        Assert.Equal(-1m, a.Positions["BTCUSDT"].Size);
+        Assert.Equal(51_000m, a.Positions["BTCUSDT"].EntryPrice(InstrumentKind.LinearPerpetual));
+        Assert.Equal(2_000m, a.Positions["BTCUSDT"].RealizedPnl);
+    }
+
+    [Fact]
+    public void A_closed_isolated_position_should_return_its_margin_to_the_pool()
+    {
+        var a = Fixtures.Account("a", MarginMode.Isolated, [("USDT", 10_000m)], []);
+        a = AccountFold.Apply(a, new IsolatedMarginAssigned("BTCUSDT", 2_000m), Fixtures.Catalog);
+        a = AccountFold.Apply(a, new PositionFilled("BTCUSDT", 1m, 50_000m, 0m), Fixtures.Catalog);
+        a = AccountFold.Apply(a, new PositionFilled("BTCUSDT", -1m, 49_000m, 5m), Fixtures.Catalog);
+        Assert.Empty(a.Positions);
+        Assert.Equal(8_000m + 2_000m - 1_000m - 5m, a.Balance("USDT"));
+    }
+
+    [Fact]
+    public void Insertion_order_should_not_change_the_account()
+    {
+        var x = Fixtures.Account("a", MarginMode.Cross, [("USDT", 1m), ("BTC", 1m)], [("ETHUSDT", 1m, 3_000m), ("BTCUSDT", 1m, 50_000m)]);
+        var y = Fixtures.Account("a", MarginMode.Cross, [("BTC", 1m), ("USDT", 1m)], [("BTCUSDT", 1m, 50_000m), ("ETHUSDT", 1m, 3_000m)]);
+        Assert.Equal(x.Positions.Keys, y.Positions.Keys);
+        Assert.Equal(x.Balances.Keys, y.Balances.Keys);
+    }
+}
