@@ -26,7 +26,7 @@ const int BatchRows = 10_000;
 
 Console.WriteLine($"CrossMargin journal benchmarks ({(quick ? "quick" : "full")} mode) — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
 Console.WriteLine($"writes: {writeEvents:N0} events per run (Persist-style runs: {persistStyleEvents:N0}); replay: one stream of {oneStream:N0}, {shortStreams:N0} streams of {EventsPerShortStream}");
-Console.WriteLine("Path measured: the journal API (IJournal.WriteMessagesAsync through the group-commit writer), not the actor layer.");
+Console.WriteLine("Paths: 'journal' = IJournal.WriteMessagesAsync through the group-commit writer; 'actors' = ReceivePersistentActor instances (mailbox, stash, actor-side batching, group commit).");
 Console.WriteLine();
 
 var serializer = new EventSerializer().Register("bench", 1, new BenchEventCodec());
@@ -96,6 +96,16 @@ async Task RunBackendAsync(string label, Func<string, Task<SqlJournalOptions>> o
     {
         var rate = await WriteRunAsync(await optionsFor($"p{writers}"), writers, persistStyleEvents, maxPerCall: 1);
         Console.WriteLine($"  write, {writers,5:N0} writers, Persist-style (one event per round trip):       {rate,12:N0} events/s  ratio {rate / baselines[writers]:0.00} (baseline of the same id count)");
+    }
+
+    foreach (var (actors, persistAsync) in new[] { (1, true), (100, true), (1000, true), (1000, false) })
+    {
+        var options = await optionsFor($"a{actors}{(persistAsync ? "a" : "p")}");
+        await using var journal = await SqlJournal.OpenAsync(options with { GroupCommit = options.GroupCommit with { MaxBatchRows = BatchRows } }, serializer);
+        var total = persistAsync ? writeEvents : persistStyleEvents;
+        var rate = await ActorBench.RunAsync(journal, serializer, actors, total / actors, persistAsync, note);
+        var style = persistAsync ? "PersistAsync" : "Persist     ";
+        Console.WriteLine($"  actors, {actors,5:N0} persistent actors, {style} ({total:N0} events):            {rate,12:N0} events/s  ratio {rate / baselines[actors]:0.00}");
     }
 
     if (!replay)

@@ -41,7 +41,7 @@ public sealed class ActorSystem : IDisposable
         foreach (var (id, throughput) in Settings.Dispatchers)
             _dispatchers[id] = IsDeterministic ? _dispatcher : new ThreadPoolDispatcher(throughput);
         _scheduler = new TimeProviderScheduler(TimeProvider);
-        EventStream = new EventStream();
+        EventStream = new EventStream(Logger);
         var rootPath = ActorPath.Root(name);
         DeadLetters = new DeadLettersRef(this, rootPath.Child("deadLetters"));
         _root = new ActorCell(this, null, rootPath, Props.Create(() => new RootGuardian()), _dispatcher, 0);

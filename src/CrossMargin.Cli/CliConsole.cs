@@ -15,8 +15,14 @@ internal sealed record CliConsole(IAnsiConsole Out, TextWriter Error, bool Inter
     /// <summary>The process's terminal: interactive unless stdout is redirected or the terminal cannot redraw.</summary>
     public static CliConsole System()
     {
+        if (Console.IsOutputRedirected)
+        {
+            // Piped or written to a file: no escape codes, no redraws, wide tables.
+            return Plain(Console.Out, Console.Error);
+        }
+
         var console = AnsiConsole.Console;
-        var interactive = !Console.IsOutputRedirected && console.Profile.Capabilities.Interactive && console.Profile.Capabilities.Ansi;
+        var interactive = console.Profile.Capabilities.Interactive && console.Profile.Capabilities.Ansi;
         return new CliConsole(console, Console.Error, interactive, Console.Out);
     }
 
@@ -34,6 +40,6 @@ internal sealed record CliConsole(IAnsiConsole Out, TextWriter Error, bool Inter
         return new CliConsole(console, error, false, @out);
     }
 
-    /// <summary>Writes plain text (no markup interpretation) and a newline to <see cref="Out"/>.</summary>
-    public void Line(string text = "") => Out.WriteLine(text);
+    /// <summary>Writes plain text and a newline to the output stream, unwrapped (no markup interpretation, no line breaking at the console width).</summary>
+    public void Line(string text = "") => OutText.WriteLine(text);
 }

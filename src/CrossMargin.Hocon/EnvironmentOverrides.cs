@@ -75,7 +75,7 @@ public static class EnvironmentOverrides
         }
 
         var kind = trimmed is "true" or "false" ? HoconScalarKind.Boolean
-            : HoconParser.IsNumber(trimmed) ? HoconScalarKind.Number
+            : HoconNumber.IsNumber(trimmed) ? HoconScalarKind.Number
             : HoconScalarKind.String;
         return new HoconScalar(kind, kind == HoconScalarKind.String ? raw : trimmed, origin);
     }

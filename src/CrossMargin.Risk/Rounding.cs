@@ -7,6 +7,12 @@ namespace CrossMargin.Risk;
 /// </summary>
 public static class Rounding
 {
+    /// <summary>Decimal places of cost-basis shares (toward zero); keeps cost sums within decimal's 28 digits, hence exact.</summary>
+    public const int CostDecimals = 16;
+
+    /// <summary>Rounds a cost-basis amount to <see cref="CostDecimals"/> places, toward zero.</summary>
+    public static decimal Cost(decimal value) => decimal.Round(value, CostDecimals, MidpointRounding.ToZero);
+
     /// <summary>Rounds <paramref name="value"/> up to a multiple of <paramref name="step"/>.</summary>
     public static decimal Up(decimal value, decimal step) => decimal.Ceiling(value / step) * step;
 

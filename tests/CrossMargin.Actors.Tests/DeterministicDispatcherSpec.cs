@@ -78,6 +78,83 @@ public sealed class DeterministicDispatcherSpec
     }
 
     [Fact]
+    public void System_messages_are_rechecked_after_each_user_message_within_a_turn()
+    {
+        var trace = new List<string>();
+        var system = ActorSystem.Create("syscheck", new ActorSystemSetup { Deterministic = true });
+        var dead = new List<object>();
+        var listener = system.CreateFunctionRef((m, _) => dead.Add(((DeadLetter)m).Message));
+        system.EventStream.Subscribe(listener, typeof(DeadLetter));
+        var a = system.ActorOf(Props.Create(() => new StopsOnTwo(trace)));
+        system.RunUntilIdle();
+        for (var i = 1; i <= 5; i++) a.Tell(i);
+        system.RunUntilIdle(); // one turn of up to 30 messages: the Terminate queued by message 2 is handled right after it
+        Assert.Equal(new[] { "A1", "A2" }, trace);
+        Assert.Equal(new object[] { 3, 4, 5 }, dead);
+        system.Terminate();
+    }
+
+    private sealed class StopsOnTwo : ReceiveActor
+    {
+        public StopsOnTwo(List<string> trace) => Receive<int>(i =>
+        {
+            trace.Add("A" + i);
+            if (i == 2) Context.Stop(Self);
+        });
+    }
+
+    [Fact]
+    public void Unstash_returns_the_oldest_stashed_message_ahead_of_the_queue()
+    {
+        var trace = new List<string>();
+        var system = ActorSystem.Create("unstash", new ActorSystemSetup { Deterministic = true });
+        var a = system.ActorOf(Props.Create(() => new OneAtATime(trace)));
+        foreach (var m in new[] { "x", "y", "release", "z" }) a.Tell(m);
+        system.RunUntilIdle();
+        Assert.Equal(new[] { "release", "x", "z" }, trace); // only the oldest (x) came back, ahead of z; y stays stashed
+        system.Terminate();
+    }
+
+    private sealed class OneAtATime : ReceiveActor, IWithStash
+    {
+        public IStash Stash { get; set; } = null!;
+
+        public OneAtATime(List<string> trace)
+        {
+            Receive<string>(m => m == "release", m =>
+            {
+                trace.Add(m);
+                Stash.Unstash();
+                Become(() => Receive<string>(x => trace.Add(x)));
+            });
+            Receive<string>(_ => Stash.Stash());
+        }
+    }
+
+    [Fact]
+    public void Async_handlers_awaiting_other_actors_complete_inside_RunUntilIdle()
+    {
+        var system = ActorSystem.Create("asyncdet", new ActorSystemSetup { Deterministic = true });
+        var got = new List<object>();
+        var sink = system.CreateFunctionRef((m, _) => got.Add(m));
+        var echo = system.ActorOf(Props.Create<EchoActor>());
+        var asker = system.ActorOf(Props.Create(() => new Asker(echo)));
+        for (var i = 0; i < 3; i++) asker.Tell(i, sink);
+        system.RunUntilIdle();
+        Assert.Equal(new object[] { "0!", "1!", "2!" }, got);
+        system.Terminate();
+    }
+
+    private sealed class Asker : ReceiveActor
+    {
+        public Asker(IActorRef echo) => ReceiveAsync<int>(async i =>
+        {
+            var reply = await echo.Ask<int>(i, TimeSpan.FromSeconds(1));
+            Sender.Tell(reply + "!");
+        });
+    }
+
+    [Fact]
     public void Nothing_runs_until_the_caller_drives_the_loop()
     {
         var trace = new List<string>();

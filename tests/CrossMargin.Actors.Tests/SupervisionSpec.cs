@@ -123,6 +123,35 @@ public sealed class SupervisionSpec(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_sibling_restarted_while_awaiting_an_async_handler_serves_new_messages()
+    {
+        var never = new TaskCompletionSource();
+        var parent = ActorOf(Props.Create(() => new Supervisor(new AllForOneStrategy(SupervisorStrategy.DefaultDecider))));
+        parent.Tell((Props.Create(() => new Thrower(null)), "failing"), TestActor);
+        var failing = ExpectMsg<IActorRef>();
+        parent.Tell((Props.Create(() => new Waiter(never.Task)), "waiting"), TestActor);
+        var waiting = ExpectMsg<IActorRef>();
+        waiting.Tell("wait", TestActor);
+        ExpectMsg("waiting");
+        EventFilter.Exception<InvalidOperationException>().ExpectOne(() => failing.Tell(new InvalidOperationException("x")));
+        waiting.Tell("ping", TestActor);
+        ExpectMsg("pong"); // the new instance is not blocked by the abandoned await
+    }
+
+    private sealed class Waiter : ReceiveActor
+    {
+        public Waiter(Task never)
+        {
+            ReceiveAsync<string>(async _ =>
+            {
+                Sender.Tell("waiting");
+                await never;
+            }, m => m == "wait");
+            Receive<string>(m => m == "ping", _ => Sender.Tell("pong"));
+        }
+    }
+
+    [Fact]
     public void Retry_limit_within_window_stops_the_child_and_the_window_resets_on_virtual_time()
     {
         var child = ChildOf(new OneForOneStrategy(2, TimeSpan.FromMinutes(1), _ => Directive.Restart), Props.Create(() => new Thrower(null)));

@@ -69,8 +69,8 @@ internal sealed class FakeReplayRunner(string stateHash, string? recordedHash) :
         Request = request;
         progress.Report(new ReplayProgress(5_000, 5_000));
         var state = new ReplayState(Reports.Start.AddMinutes(10), 5_000, 995_000m,
-            [new InstrumentState("BTC-PERP", 70_000m, 69_000m, 12.5m, 12.5m)],
-            [new AccountState("acct-9", 1_000m, 950m, 2, AccountFate.MarginCalled)], 100);
+            [new ReplayedInstrument("BTC-PERP", 70_000m, 69_000m, 12.5m, 12.5m)],
+            [new ReplayedAccount("acct-9", 1_000m, 950m, 2, AccountFate.MarginCalled)], 100);
         return Task.FromResult(new ReplayResult(stateHash, recordedHash, 5_000, 102, 3, state));
     }
 }

@@ -18,7 +18,7 @@ public sealed class SimulateCommandTests : IDisposable
         var journal = _cli.PathOf("j.db");
 
         var result = await _cli.RunAsync(Services(), "simulate", "--scenario", "crash", "--accounts", "1_000", "--seed", "0x2A",
-            "--journal", "sqlite:" + journal, "--margin-mode", "isolated", "--report", _cli.PathOf("r"));
+            "--journal", "sqlite:" + journal, "--margin-mode", "isolated", "--report", _cli.PathOf("r"), "--set", "crossmargin.engine.population.hedged-share=0.25");
 
         Assert.Equal(0, result.ExitCode);
         var request = Assert.Single(_runner.Requests);
@@ -27,7 +27,8 @@ public sealed class SimulateCommandTests : IDisposable
         Assert.Equal(42UL, request.Seed);
         Assert.Equal(MarginMode.Isolated, request.MarginMode);
         Assert.Equal(new JournalTarget(JournalKind.Sqlite, journal), request.Journal);
-        Assert.Equal("crash-isolated-seed42-n1000", request.RunId);
+        Assert.StartsWith("crash-isolated-seed42-n1000-set", request.RunId, StringComparison.Ordinal);
+        Assert.Equal([new ConfigOverride("crossmargin.engine.population.hedged-share", "0.25")], request.Overrides);
     }
 
     [Fact]
@@ -164,5 +165,16 @@ public sealed class SimulateCommandTests : IDisposable
         Assert.Equal(130, result.ExitCode);
         Assert.True(ReportJsonReader.Read(_cli.PathOf("r", "report.json")).Partial);
         Assert.Contains("PARTIAL", result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_report_folder_that_cannot_be_written_should_exit_2_naming_the_option()
+    {
+        var blocker = _cli.Write("not-a-folder", "a file where the report folder should go");
+
+        var result = await _cli.RunAsync(Services(), "simulate", "--report", Path.Combine(blocker, "r"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--report: cannot write the report into", result.Error, StringComparison.Ordinal);
     }
 }

@@ -188,4 +188,12 @@ public sealed class SyntaxTests
         var config = Parse("a { 1 = y, 0 = x, 10 = z }");
         Assert.Equal(["x", "y", "z"], config.GetStringList("a"));
     }
+
+    [Fact]
+    public void Absurdly_deep_nesting_should_be_a_parse_error_not_a_stack_overflow()
+    {
+        var text = "a = " + new string('[', 100_000);
+        var error = Assert.Throws<HoconParseException>(() => Parse(text));
+        Assert.Contains("nested more than 256 deep at test.conf:1:261", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -80,7 +80,7 @@ public sealed class UnitParserTests
     [InlineData("-", false)]
     public void Number_recognition_should_follow_the_json_grammar(string text, bool isNumber)
     {
-        Assert.Equal(isNumber, HoconParser.IsNumber(text));
+        Assert.Equal(isNumber, HoconNumber.IsNumber(text));
     }
 
     [Fact]

@@ -35,7 +35,13 @@ public abstract class ActorBase
     /// <summary>The initial behaviour.</summary>
     protected abstract bool Receive(object message);
 
-    internal bool ReceiveInitial(object message) => Receive(message);
+    private Receive? _initialBehaviour;
+
+    /// <summary>Called by the kernel right after the constructor returned.</summary>
+    internal virtual void OnConstructed() { }
+
+    /// <summary>The initial behaviour as a cached delegate (no allocation per message).</summary>
+    internal Receive InitialBehaviour => _initialBehaviour ??= Receive;
 
     /// <summary>Called for messages no behaviour handled: publishes <see cref="UnhandledMessage"/>; an unhandled <see cref="Terminated"/> throws <see cref="DeathPactException"/>.</summary>
     protected virtual void Unhandled(object message)

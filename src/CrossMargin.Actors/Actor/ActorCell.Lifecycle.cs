@@ -11,8 +11,7 @@ internal sealed partial class ActorCell
         if (_failed || _terminating) return;
         _failed = true;
         _failedMessage = message;
-        _awaitingAsync = false;
-        _asyncEnvelope = null;
+        AbandonAsync();
         foreach (var c in ChildCells()) c.PostSystem(new Suspend());
         if (_parent != null) _parent.PostSystem(new Failed(this, cause));
         else
@@ -20,6 +19,14 @@ internal sealed partial class ActorCell
             System.Log.Error(cause, "Root guardian failed; terminating the system");
             HandleTerminate();
         }
+    }
+
+    private void AbandonAsync()
+    {
+        if (!_awaitingAsync) return;
+        _awaitingAsync = false;
+        _asyncEnvelope = null;
+        _asyncGeneration++;
     }
 
     private void HandleFailed(ActorCell child, Exception cause)
@@ -98,6 +105,7 @@ internal sealed partial class ActorCell
         if (_terminating || IsClosed) return;
         var failedActor = _actor;
         var message = _failedMessage;
+        AbandonAsync();
         _receiveTimeoutTask?.Cancel();
         _timers?.CancelAll();
         if (_stash != null)
@@ -147,6 +155,7 @@ internal sealed partial class ActorCell
             return;
         }
         foreach (var c in ChildCells().Where(IsLiveChild)) c.PostSystem(new Recreate(cause));
+        if (_receiveTimeout != null) RescheduleReceiveTimeout();
     }
 
     private void HandleTerminate()

@@ -36,6 +36,7 @@ internal sealed partial class ActorCell : IActorContext, IThreadPoolWorkItem
     private bool _failed;
     private object? _failedMessage;
     private bool _awaitingAsync;
+    private int _asyncGeneration; // bumped when a failure/restart abandons a pending async handler
     private Envelope? _asyncEnvelope;
     private int _suspendCount;
     private bool _terminating;
@@ -316,6 +317,11 @@ internal sealed partial class ActorCell : IActorContext, IThreadPoolWorkItem
             }
             if (IsClosed) DrainClosed();
         }
+        catch (Exception ex)
+        {
+            // Only a kernel bug or a throwing event-stream callback gets here; never let it kill a pool thread.
+            System.Log.Error(ex, "Unexpected error in the turn of {ActorPath}", SelfRef.Path.ToString());
+        }
         finally
         {
             t_current = previous;
@@ -419,7 +425,7 @@ internal sealed partial class ActorCell : IActorContext, IThreadPoolWorkItem
     private void ReceiveMessage(object message)
     {
         var actor = _actor!;
-        var behaviour = _behaviours is { Count: > 0 } ? _behaviours[^1] : actor.ReceiveInitial;
+        var behaviour = _behaviours is { Count: > 0 } ? _behaviours[^1] : actor.InitialBehaviour;
         if (!actor.AroundReceive(behaviour, message)) actor.UnhandledInternal(message);
     }
 
@@ -439,15 +445,17 @@ internal sealed partial class ActorCell : IActorContext, IThreadPoolWorkItem
         }
         _awaitingAsync = true;
         _asyncEnvelope = _current;
-        task.ContinueWith(t => PostSystem(new RunTask(() => AsyncCompleted(t))), CancellationToken.None,
+        var generation = _asyncGeneration;
+        task.ContinueWith(t => PostSystem(new RunTask(() => AsyncCompleted(t, generation))), CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     private static Exception Unwrap(Task t) =>
         t.Exception?.InnerExceptions.Count == 1 ? t.Exception.InnerException! : (Exception?)t.Exception ?? new TaskCanceledException(t);
 
-    private void AsyncCompleted(Task task)
+    private void AsyncCompleted(Task task, int generation)
     {
+        if (generation != _asyncGeneration || !_awaitingAsync) return; // abandoned by a failure or restart
         var envelope = _asyncEnvelope;
         _awaitingAsync = false;
         _asyncEnvelope = null;
@@ -497,6 +505,7 @@ internal sealed partial class ActorCell : IActorContext, IThreadPoolWorkItem
             var actor = Props.Factory();
             if (!ReferenceEquals(actor.Cell, this))
                 throw new IllegalStateException("The Props factory must create a new actor instance on each call.");
+            actor.OnConstructed();
             if (actor is IWithStash ws) ws.Stash = _stash ??= new ActorStash(this);
             if (actor is IWithTimers wt) wt.Timers = _timers ??= new TimerScheduler(this);
             return actor;

@@ -154,6 +154,8 @@ public sealed class FunctionRef : InternalActorRef
     /// <inheritdoc />
     public override ActorPath Path { get; }
 
+    internal ActorSystem System => _system;
+
     /// <inheritdoc />
     public override bool IsTerminated => _stopped;
 

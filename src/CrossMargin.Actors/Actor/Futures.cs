@@ -42,6 +42,7 @@ public static class Futures
     private static ActorSystem? SystemOf(ICanTell target) => target switch
     {
         LocalActorRef l => l.Cell.System,
+        FunctionRef f => f.System,
         _ => null,
     };
 

@@ -6,13 +6,13 @@ namespace CrossMargin.Actors;
 /// </summary>
 public abstract class ReceiveActor : ActorBase
 {
-    private List<IHandler> _configuring = new(4);
+    private List<IHandler>? _configuring = new(4);
     private IHandler[]? _initialBuilt;
 
     /// <inheritdoc />
     protected sealed override bool Receive(object message)
     {
-        var handlers = _initialBuilt ??= _configuring.ToArray();
+        var handlers = _initialBuilt ??= _configuring?.ToArray() ?? Array.Empty<IHandler>();
         return Match(handlers, message);
     }
 
@@ -23,8 +23,17 @@ public abstract class ReceiveActor : ActorBase
         return false;
     }
 
+    /// <summary>Freezes the constructor's handlers into the initial behaviour and frees the registration list.</summary>
+    internal override void OnConstructed()
+    {
+        _initialBuilt ??= _configuring?.ToArray() ?? Array.Empty<IHandler>();
+        _configuring = null;
+    }
+
     private void Add(IHandler handler)
     {
+        if (_configuring == null)
+            throw new InvalidOperationException("Receive handlers can only be registered in the constructor or inside Become(...)/BecomeStacked(...).");
         if (_configuring.Count > 0 && _configuring[^1] is AnyHandler)
             throw new InvalidOperationException("ReceiveAny must be the last handler; no handler may be registered after it.");
         _configuring.Add(handler);
@@ -67,7 +76,7 @@ public abstract class ReceiveActor : ActorBase
 
     private Receive Build(Action configure)
     {
-        _initialBuilt ??= _configuring.ToArray();
+        _initialBuilt ??= _configuring?.ToArray() ?? Array.Empty<IHandler>();
         var saved = _configuring;
         _configuring = new List<IHandler>(4);
         try

@@ -11,9 +11,18 @@ internal abstract class MessageDispatcher(int throughput)
 }
 
 /// <summary>The default dispatcher: turns run on the .NET thread pool (no allocation per schedule).</summary>
+/// <remarks>
+/// An actor woken by a message sent from inside another actor's turn goes to the current worker's local queue (it is
+/// likely to find its message in cache); every other schedule, including an actor re-queuing itself after a full
+/// turn, goes to the global FIFO queue so a busy actor cannot starve the others. Set
+/// <c>CROSSMARGIN_ACTOR_GLOBAL_QUEUE=1</c> to always use the global queue.
+/// </remarks>
 internal sealed class ThreadPoolDispatcher(int throughput) : MessageDispatcher(throughput)
 {
-    public override void Schedule(ActorCell cell) => ThreadPool.UnsafeQueueUserWorkItem(cell, preferLocal: false);
+    private static readonly bool s_globalOnly = Environment.GetEnvironmentVariable("CROSSMARGIN_ACTOR_GLOBAL_QUEUE") == "1";
+
+    public override void Schedule(ActorCell cell) =>
+        ThreadPool.UnsafeQueueUserWorkItem(cell, preferLocal: !s_globalOnly && ActorCell.Current != null);
 }
 
 /// <summary>

@@ -8,6 +8,9 @@ namespace CrossMargin.Actors;
 public sealed class EventStream
 {
     private readonly object _gate = new();
+    private readonly Serilog.ILogger _log;
+
+    internal EventStream(Serilog.ILogger log) => _log = log;
     private (Type Channel, IActorRef Subscriber)[] _subscriptions = Array.Empty<(Type, IActorRef)>();
 
     /// <summary>Subscribes <paramref name="subscriber"/> to <paramref name="channel"/>; false when already subscribed to it.</summary>
@@ -57,7 +60,15 @@ public sealed class EventStream
                 Unsubscribe(subscriber);
                 continue;
             }
-            subscriber.Tell(@event, null);
+            try
+            {
+                subscriber.Tell(@event, null);
+            }
+            catch (Exception ex)
+            {
+                // A throwing FunctionRef callback must not break publishing to the others.
+                _log.Error(ex, "Event stream subscriber {Subscriber} threw on {EventType}", subscriber.Path.ToString(), @event.GetType().Name);
+            }
         }
     }
 }

@@ -9,13 +9,14 @@ internal static class RunNames
     /// <summary>Folder under which default journals, reports and logs go.</summary>
     public const string DataFolder = "./data";
 
-    /// <summary>E.g. <c>crash-cross-seed42-n1000</c>; parts the user left to the scenario are omitted (<c>crash-default</c>).</summary>
-    public static string RunId(string scenario, MarginMode? mode, ulong? seed, int? accounts)
+    /// <summary>E.g. <c>crash-cross-seed42-n1000</c>, plus <c>-set</c> and the <see cref="OverridesId"/> when there are <c>--set</c> overrides; parts the user left to the scenario are omitted (<c>crash-default</c>).</summary>
+    public static string RunId(string scenario, MarginMode? mode, ulong? seed, int? accounts, IReadOnlyList<ConfigOverride>? overrides = null)
     {
         var name = Path.GetFileNameWithoutExtension(scenario);
         var id = $"{name}-{mode?.ToName() ?? "default"}";
         if (seed is { } s) id += "-seed" + s.ToString(CultureInfo.InvariantCulture);
         if (accounts is { } n) id += "-n" + n.ToString(CultureInfo.InvariantCulture);
+        if (overrides is { Count: > 0 }) id += "-set" + OverridesId(overrides);
         return id;
     }
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using CrossMargin.Cli.Configuration;
 using CrossMargin.Cli.Options;
 using CrossMargin.Cli.Output;
 using CrossMargin.Engine.Reporting;
@@ -64,6 +65,14 @@ internal sealed class SimulateCommand
         CustomParser = OptionParsing.ExistingFiles,
     };
 
+    public Option<IReadOnlyList<ConfigOverride>> Set { get; } = new("--set")
+    {
+        Description = "change a scenario or engine parameter as HOCON path=value, e.g. crossmargin.engine.seed=7; repeat for several",
+        HelpName = "key=value",
+        Arity = ArgumentArity.OneOrMore,
+        CustomParser = r => OptionParsing.Overrides(r, CliConfiguration.ValidateOverride),
+    };
+
     public Option<bool> SkipBadRows { get; } = new("--skip-bad-rows")
     {
         Description = "skip malformed tick rows and report how many, instead of refusing the file",
@@ -74,7 +83,7 @@ internal sealed class SimulateCommand
     {
         var command = new Command("simulate", "run a liquidation-cascade scenario on a journal and write report.json and report.html")
         {
-            Scenario, Accounts, Seed, Journal, MarginMode, CompareModes, Report, Ticks, SkipBadRows,
+            Scenario, Accounts, Seed, Journal, MarginMode, CompareModes, Report, Ticks, SkipBadRows, Set,
         };
         command.SetAction((parse, ct) => runner.RunAsync(parse, "simulate", ExecuteAsync, ct));
         return command;
@@ -106,7 +115,7 @@ internal sealed class SimulateCommand
         var isolated = cross.Partial
             ? null
             : await RunOneAsync(inv, runner, Request(p, scenario, CrossMargin.Engine.Reporting.MarginMode.Isolated, suffixJournal: true)).ConfigureAwait(false);
-        var baseFolder = p.GetValue(Report) ?? RunNames.DefaultReportFolder(RunNames.RunId(scenario, null, p.GetValue(Seed), p.GetValue(Accounts)).Replace("-default", "-compare", StringComparison.Ordinal));
+        var baseFolder = p.GetValue(Report) ?? RunNames.DefaultReportFolder(RunNames.RunId(scenario, null, p.GetValue(Seed), p.GetValue(Accounts), p.GetValue(Set)).Replace("-default", "-compare", StringComparison.Ordinal));
         ReportFiles.WriteReport(cross, Path.Combine(baseFolder, "cross"));
         if (isolated is null)
         {
@@ -126,7 +135,8 @@ internal sealed class SimulateCommand
     {
         var seed = p.GetValue(Seed);
         var accounts = p.GetValue(Accounts);
-        var runId = RunNames.RunId(scenario, mode, seed, accounts);
+        var overrides = p.GetValue(Set) ?? [];
+        var runId = RunNames.RunId(scenario, mode, seed, accounts, overrides);
         var journal = p.GetValue(Journal);
         if (journal is not null && suffixJournal && mode is { } m) journal = journal.WithFileSuffix(m.ToName());
         return new SimulationRequest
@@ -138,6 +148,7 @@ internal sealed class SimulateCommand
             Journal = journal ?? RunNames.DefaultJournal(runId),
             TickFiles = p.GetValue(Ticks) ?? [],
             SkipBadRows = p.GetValue(SkipBadRows),
+            Overrides = overrides,
             RunId = runId,
         };
     }

@@ -6,23 +6,37 @@ namespace CrossMargin.Cli.Output;
 internal static class ReportFiles
 {
     /// <summary>Writes <c>report.json</c> and <c>report.html</c> into <paramref name="folder"/> (created); returns the HTML path.</summary>
-    public static string WriteReport(SimulationReport report, string folder)
+    /// <exception cref="CliInputException">The folder cannot be created or written (exit 2: the <c>--report</c> option is at fault).</exception>
+    public static string WriteReport(SimulationReport report, string folder) => Guard(folder, () =>
     {
         Directory.CreateDirectory(folder);
         ReportJsonWriter.Write(report, Path.Combine(folder, "report.json"));
         var html = Path.Combine(folder, "report.html");
         ReportHtmlWriter.Write(report, html);
         return Path.GetFullPath(html);
-    }
+    });
 
     /// <summary>Writes <c>comparison.json</c> and <c>comparison.html</c> into <paramref name="folder"/> (created); returns the HTML path.</summary>
-    public static string WriteComparison(ReportComparison comparison, string folder)
+    /// <exception cref="CliInputException">The folder cannot be created or written.</exception>
+    public static string WriteComparison(ReportComparison comparison, string folder) => Guard(folder, () =>
     {
         Directory.CreateDirectory(folder);
         ReportJsonWriter.Write(comparison, Path.Combine(folder, "comparison.json"));
         var html = Path.Combine(folder, "comparison.html");
         ReportHtmlWriter.Write(comparison, html);
         return Path.GetFullPath(html);
+    });
+
+    private static string Guard(string folder, Func<string> write)
+    {
+        try
+        {
+            return write();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliInputException($"--report: cannot write the report into {Path.GetFullPath(folder)}: {e.Message}", e);
+        }
     }
 
     /// <summary>Prints where the report is and how to open it.</summary>

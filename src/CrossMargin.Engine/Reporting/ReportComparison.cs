@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace CrossMargin.Engine.Reporting;
 
 /// <summary>
@@ -79,7 +77,7 @@ public sealed record ReportComparison
         r.AccountFates.Values.LongCount(f => f is AccountFate.Liquidated or AccountFate.Bankrupt);
 
     private static MetricComparison Count(string name, long a, long b) =>
-        new(name, a, b, b - a, a.ToString(CultureInfo.InvariantCulture), b.ToString(CultureInfo.InvariantCulture));
+        new(name, a, b, b - a, ReportFormat.Count(a), ReportFormat.Count(b));
 
     private static MetricComparison Money(string name, decimal a, decimal b) =>
         new(name, a, b, b - a, ReportFormat.Money(a), ReportFormat.Money(b));

@@ -4,8 +4,11 @@ using System.Text.Json.Serialization;
 
 namespace CrossMargin.Engine.Reporting;
 
-/// <summary>The one set of JSON options every report reader and writer shares, so written files read back.</summary>
-internal static class ReportJson
+/// <summary>
+/// The one set of JSON options every report reader and writer shares, so written files read back. Other
+/// report kinds (load tests) should serialize with these options too, for the same stable, exact output.
+/// </summary>
+public static class ReportJson
 {
     /// <summary>camelCase properties in declaration order, enums as kebab-case words, decimals as exact numbers, LF newlines.</summary>
     public static JsonSerializerOptions Options { get; } = Create();

@@ -15,6 +15,10 @@ internal sealed class HoconParser
     private readonly HoconIncluder _includer;
     private readonly IReadOnlyList<string> _substitutionPrefix;
     private int _index;
+    private int _depth;
+
+    /// <summary>Deeper nesting than this is refused with an error instead of overflowing the stack.</summary>
+    internal const int MaxNesting = 256;
 
     private HoconParser(HoconTokenizer tokenizer, string source, HoconIncluder includer, IReadOnlyList<string> prefix)
     {
@@ -101,7 +105,7 @@ internal sealed class HoconParser
     /// <summary>Fields until '}' (braced) or end of input. <paramref name="path"/> is the object's absolute path, or null inside arrays.</summary>
     private HoconObject ParseObject(HoconToken open, IReadOnlyList<string>? path, bool braced)
     {
-        var builder = new ObjectBuilder(open.Origin);
+        var builder = new HoconObjectBuilder(open.Origin);
         while (true)
         {
             SkipWhitespaceAndNewlines();
@@ -151,13 +155,13 @@ internal sealed class HoconParser
         }
     }
 
-    private void ParseField(ObjectBuilder builder, IReadOnlyList<string>? path, bool braced)
+    private void ParseField(HoconObjectBuilder builder, IReadOnlyList<string>? path, bool braced)
     {
         var keyToken = Peek;
         var key = ParseKey(braced);
         SkipWhitespaceAndNewlines();
         var separator = Peek;
-        var fullPath = path is null ? null : Concat(path, key);
+        var fullPath = path is null ? null : PathSegments.Concat(path, key);
         HoconValue value;
         switch (separator.Kind)
         {
@@ -202,44 +206,10 @@ internal sealed class HoconParser
 
     private static bool RefersTo(HoconValue value, IReadOnlyList<string> path) => value switch
     {
-        HoconSubstitution s => StartsWith(s.Path, path),
-        HoconConcatenation c => c.Pieces.Any(p => p is HoconSubstitution s && StartsWith(s.Path, path)),
+        HoconSubstitution s => PathSegments.StartsWith(s.Path, path),
+        HoconConcatenation c => c.Pieces.Any(p => p is HoconSubstitution s && PathSegments.StartsWith(s.Path, path)),
         _ => false,
     };
-
-    private static bool StartsWith(IReadOnlyList<string> candidate, IReadOnlyList<string> prefix)
-    {
-        if (candidate.Count < prefix.Count)
-        {
-            return false;
-        }
-
-        for (var i = 0; i < prefix.Count; i++)
-        {
-            if (!string.Equals(candidate[i], prefix[i], StringComparison.Ordinal))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private static string[] Concat(IReadOnlyList<string> a, IReadOnlyList<string> b)
-    {
-        var result = new string[a.Count + b.Count];
-        for (var i = 0; i < a.Count; i++)
-        {
-            result[i] = a[i];
-        }
-
-        for (var i = 0; i < b.Count; i++)
-        {
-            result[a.Count + i] = b[i];
-        }
-
-        return result;
-    }
 
     /// <summary>A key: quoted and unquoted pieces (with the whitespace between them); unquoted dots split elements.</summary>
     private List<string> ParseKey(bool braced)
@@ -328,20 +298,24 @@ internal sealed class HoconParser
                     pieces.Add(new HoconScalar(HoconScalarKind.String, token.Text, token.Origin));
                     break;
                 case HoconTokenKind.Unquoted:
-                    pieces.Add(new UnquotedText(token.Text, token.Origin));
+                    pieces.Add(new HoconUnquotedText(token.Text, token.Origin));
                     break;
                 case HoconTokenKind.Substitution:
                     var segments = HoconPath.Parse(token.Text, token.Origin);
-                    var absolute = _substitutionPrefix.Count == 0 ? segments : Concat(_substitutionPrefix, segments);
+                    var absolute = _substitutionPrefix.Count == 0 ? segments : PathSegments.Concat(_substitutionPrefix, segments);
                     pieces.Add(new HoconSubstitution(absolute, token.Optional, token.Text, token.Origin));
                     break;
                 case HoconTokenKind.OpenBrace:
                     Next();
+                    Enter(token);
                     pieces.Add(ParseObject(token, pieces.Count == 0 ? path : null, braced: true));
+                    _depth--;
                     continue;
                 case HoconTokenKind.OpenBracket:
                     Next();
+                    Enter(token);
                     pieces.Add(ParseArray(token));
+                    _depth--;
                     continue;
                 default:
                     return Combine(pieces, first);
@@ -363,10 +337,10 @@ internal sealed class HoconParser
 
         if (pieces.Count == 1)
         {
-            return pieces[0] is UnquotedText u ? Classify(u) : pieces[0];
+            return pieces[0] is HoconUnquotedText u ? Classify(u) : pieces[0];
         }
 
-        if (pieces.TrueForAll(p => p is HoconScalar or UnquotedText or HoconConcatenation.Whitespace))
+        if (pieces.TrueForAll(p => p is HoconScalar or HoconUnquotedText or HoconConcatenation.Whitespace))
         {
             var text = new StringBuilder();
             foreach (var piece in pieces)
@@ -401,7 +375,7 @@ internal sealed class HoconParser
                 $"cannot concatenate {string.Join(" and ", kinds)} in one value at {first.Origin}", first.Origin);
         }
 
-        return new HoconConcatenation(pieces.Select(p => p is UnquotedText u ? Classify(u) : p).ToList(), first.Origin);
+        return new HoconConcatenation(pieces.Select(p => p is HoconUnquotedText u ? Classify(u) : p).ToList(), first.Origin);
     }
 
     private static string KindName(HoconValue value) => value switch
@@ -414,87 +388,23 @@ internal sealed class HoconParser
     private static string TextOf(HoconValue piece) => piece switch
     {
         HoconScalar s => s.Text,
-        UnquotedText u => u.Text,
+        HoconUnquotedText u => u.Text,
         HoconConcatenation.Whitespace w => w.Text,
         _ => throw new InvalidOperationException("not a simple value"),
     };
 
     /// <summary>A lone unquoted token is a number, boolean or null when it reads as one; otherwise a string.</summary>
-    internal static HoconScalar Classify(UnquotedText token)
+    internal static HoconScalar Classify(HoconUnquotedText token)
     {
         var text = token.Text;
         var kind = text switch
         {
             "true" or "false" => HoconScalarKind.Boolean,
             "null" => HoconScalarKind.Null,
-            _ when IsNumber(text) => HoconScalarKind.Number,
+            _ when HoconNumber.IsNumber(text) => HoconScalarKind.Number,
             _ => HoconScalarKind.String,
         };
         return new HoconScalar(kind, text, token.Origin);
-    }
-
-    /// <summary>JSON number grammar: <c>-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?</c>, checked by hand.</summary>
-    internal static bool IsNumber(string text)
-    {
-        var i = 0;
-        if (i < text.Length && text[i] == '-')
-        {
-            i++;
-        }
-
-        if (i >= text.Length || !char.IsAsciiDigit(text[i]))
-        {
-            return false;
-        }
-
-        if (text[i] == '0')
-        {
-            i++;
-        }
-        else
-        {
-            while (i < text.Length && char.IsAsciiDigit(text[i]))
-            {
-                i++;
-            }
-        }
-
-        if (i < text.Length && text[i] == '.')
-        {
-            i++;
-            var digits = i;
-            while (i < text.Length && char.IsAsciiDigit(text[i]))
-            {
-                i++;
-            }
-
-            if (i == digits)
-            {
-                return false;
-            }
-        }
-
-        if (i < text.Length && text[i] is 'e' or 'E')
-        {
-            i++;
-            if (i < text.Length && text[i] is '+' or '-')
-            {
-                i++;
-            }
-
-            var digits = i;
-            while (i < text.Length && char.IsAsciiDigit(text[i]))
-            {
-                i++;
-            }
-
-            if (i == digits)
-            {
-                return false;
-            }
-        }
-
-        return i == text.Length;
     }
 
     private HoconArray ParseArray(HoconToken open)
@@ -566,7 +476,7 @@ internal sealed class HoconParser
     }
 
     /// <summary><c>include "f"</c>, <c>include file("f")</c>, <c>include required(file("f"))</c>, ...</summary>
-    private void ParseInclude(ObjectBuilder builder, IReadOnlyList<string>? path)
+    private void ParseInclude(HoconObjectBuilder builder, IReadOnlyList<string>? path)
     {
         var includeToken = Next();
         SkipWhitespace();
@@ -628,6 +538,15 @@ internal sealed class HoconParser
         }
     }
 
+    private void Enter(HoconToken open)
+    {
+        if (++_depth > MaxNesting)
+        {
+            throw new HoconParseException(
+                $"objects and arrays are nested more than {MaxNesting} deep at {open.Origin}", open.Origin);
+        }
+    }
+
     private void SkipWhitespace()
     {
         while (Peek.Kind == HoconTokenKind.Whitespace)
@@ -654,103 +573,4 @@ internal sealed class HoconParser
 
     private HoconParseException Error(string expected, HoconToken found) =>
         new($"expected {expected} at {found.Origin}, found {found.Describe()}", found.Origin);
-
-    /// <summary>An unquoted token whose kind (number, boolean, null or string) is decided by its neighbours.</summary>
-    internal sealed class UnquotedText(string text, HoconOrigin origin) : HoconValue(origin)
-    {
-        public string Text { get; } = text;
-
-        internal override string Describe() => $"'{Text}'";
-    }
-
-    /// <summary>
-    /// Fields of one object while it is parsed. Object values are kept as nested builders so that many path keys
-    /// into one object (<c>a.b.k1 = 1</c>, <c>a.b.k2 = 2</c>, ...) merge in place instead of copying the object each time.
-    /// </summary>
-    private sealed class ObjectBuilder(HoconOrigin origin)
-    {
-        private readonly Dictionary<string, object> _fields = new(StringComparer.Ordinal); // HoconValue or ObjectBuilder
-        private readonly List<string> _order = [];
-
-        /// <summary>Merges <paramref name="value"/> at <paramref name="key"/>[<paramref name="from"/>..] over what is there.</summary>
-        public void Set(IReadOnlyList<string> key, int from, HoconValue value, HoconOrigin keyOrigin)
-        {
-            var name = key[from];
-            _fields.TryGetValue(name, out var existing);
-            var last = from == key.Count - 1;
-            if (last && value is not HoconObject)
-            {
-                Put(name, existing is null ? value : HoconMerger.Merge(value, Built(existing)));
-                return;
-            }
-
-            var child = ChildBuilder(name, existing, keyOrigin);
-            if (child is null)
-            {
-                // Below an unresolved value (e.g. a substitution): defer to a delayed merge.
-                var wrapped = value;
-                for (var i = key.Count - 1; i > from; i--)
-                {
-                    wrapped = new HoconObject([new(key[i], wrapped)], keyOrigin);
-                }
-
-                Put(name, HoconMerger.Merge(wrapped, Built(existing!)));
-                return;
-            }
-
-            if (!last)
-            {
-                child.Set(key, from + 1, value, keyOrigin);
-                return;
-            }
-
-            foreach (var (fieldKey, fieldValue) in (HoconObject)value)
-            {
-                child.Set([fieldKey], 0, fieldValue, fieldValue.Origin);
-            }
-        }
-
-        public HoconObject Build() =>
-            new(_order.Select(k => new KeyValuePair<string, HoconValue>(k, Built(_fields[k]))), origin);
-
-        /// <summary>The builder for an object at <paramref name="name"/>, or null when an unresolved value sits there.</summary>
-        private ObjectBuilder? ChildBuilder(string name, object? existing, HoconOrigin keyOrigin)
-        {
-            switch (existing)
-            {
-                case ObjectBuilder builder:
-                    return builder;
-                case HoconObject obj:
-                    var converted = new ObjectBuilder(obj.Origin);
-                    foreach (var (k, v) in obj)
-                    {
-                        converted.Set([k], 0, v, v.Origin);
-                    }
-
-                    Put(name, converted);
-                    return converted;
-                case null:
-                case HoconScalar:
-                case HoconArray:
-                    // An object replaces a non-object.
-                    var fresh = new ObjectBuilder(keyOrigin);
-                    Put(name, fresh);
-                    return fresh;
-                default:
-                    return null;
-            }
-        }
-
-        private void Put(string name, object value)
-        {
-            if (!_fields.ContainsKey(name))
-            {
-                _order.Add(name);
-            }
-
-            _fields[name] = value;
-        }
-
-        private static HoconValue Built(object field) => field is ObjectBuilder builder ? builder.Build() : (HoconValue)field;
-    }
 }

@@ -100,7 +100,7 @@ internal sealed class HoconResolver
         var fields = new List<KeyValuePair<string, HoconValue>>(obj.Count);
         foreach (var (key, child) in obj)
         {
-            var childPath = Append(path, key);
+            var childPath = PathSegments.Append(path, key);
             var value = addressable && context is null
                 ? ResolveAtPath(childPath, child)
                 : ResolveNode(child, childPath, addressable: false, context);
@@ -192,7 +192,7 @@ internal sealed class HoconResolver
         var answered = false;
         for (var c = context; c is not null; c = c.Parent)
         {
-            if (!StartsWith(substitution.Path, c.Path))
+            if (!PathSegments.StartsWith(substitution.Path, c.Path))
             {
                 continue;
             }
@@ -264,7 +264,7 @@ internal sealed class HoconResolver
             }
 
             node = child;
-            path = Append(path, remaining[i]);
+            path = PathSegments.Append(path, remaining[i]);
         }
 
         return Resolve(node, path, addressable, context);
@@ -284,36 +284,6 @@ internal sealed class HoconResolver
         }
 
         return value;
-    }
-
-    private static string[] Append(IReadOnlyList<string> path, string key)
-    {
-        var result = new string[path.Count + 1];
-        for (var i = 0; i < path.Count; i++)
-        {
-            result[i] = path[i];
-        }
-
-        result[^1] = key;
-        return result;
-    }
-
-    private static bool StartsWith(IReadOnlyList<string> candidate, IReadOnlyList<string> prefix)
-    {
-        if (candidate.Count < prefix.Count)
-        {
-            return false;
-        }
-
-        for (var i = 0; i < prefix.Count; i++)
-        {
-            if (!string.Equals(candidate[i], prefix[i], StringComparison.Ordinal))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     /// <summary>Inside a self-referential value: substitutions of <see cref="Path"/> (or below) see <see cref="Previous"/>.</summary>

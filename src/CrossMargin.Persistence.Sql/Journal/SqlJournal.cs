@@ -63,13 +63,15 @@ public sealed class SqlJournal : IJournal, IReadJournal
     {
         ArgumentNullException.ThrowIfNull(writes);
         var results = new WriteResult[writes.Count];
-        var pending = new Task?[writes.Count];
+        var accepted = new List<IReadOnlyList<SerializedEvent>>(writes.Count);
+        var positions = new List<int>(writes.Count);
         var created = _options.Clock.GetUtcNow().UtcTicks;
         for (var i = 0; i < writes.Count; i++)
         {
             try
             {
-                pending[i] = _writer.WriteAsync(JournalRows.Serialize(writes[i], _serializer, created));
+                accepted.Add(JournalRows.Serialize(writes[i], _serializer, created));
+                positions.Add(i);
             }
             catch (EventSerializationException e)
             {
@@ -77,21 +79,18 @@ public sealed class SqlJournal : IJournal, IReadJournal
             }
         }
 
-        for (var i = 0; i < writes.Count; i++)
+        // All accepted writes of this call travel as one unit, so they share a transaction.
+        var pending = _writer.WriteAllAsync(accepted);
+        for (var k = 0; k < pending.Length; k++)
         {
-            if (pending[i] is not { } task)
-            {
-                continue;
-            }
-
             try
             {
-                await task.ConfigureAwait(false);
-                results[i] = WriteResult.Success;
+                await pending[k].ConfigureAwait(false);
+                results[positions[k]] = WriteResult.Success;
             }
             catch (Exception e)
             {
-                results[i] = WriteResult.Failed(e);
+                results[positions[k]] = WriteResult.Failed(e);
             }
         }
 

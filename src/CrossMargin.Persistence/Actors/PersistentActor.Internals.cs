@@ -145,6 +145,7 @@ public abstract partial class PersistentActor
         }
 
         ReleasePermit();
+        _nextSequenceNr = LastSequenceNr;
         _phase = Phase.Processing;
         _internalStash.UnstashAll();
     }
@@ -187,6 +188,7 @@ public abstract partial class PersistentActor
             foreach (var repr in write.Events)
             {
                 var invocation = NextInvocation();
+                LastSequenceNr = repr.SequenceNr;
                 switch (result.Outcome)
                 {
                     case WriteOutcome.Success:

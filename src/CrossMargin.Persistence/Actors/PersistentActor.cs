@@ -29,6 +29,7 @@ public abstract partial class PersistentActor : ActorBase
     private bool _writeInProgress;
     private bool _holdsPermit;
     private int _pendingStashing;
+    private long _nextSequenceNr;
 
     /// <summary>Binds the actor to its system's <see cref="Persistence"/> extension.</summary>
     protected PersistentActor()
@@ -50,7 +51,7 @@ public abstract partial class PersistentActor : ActorBase
     /// <summary>The stream this actor writes; must be stable across incarnations.</summary>
     public abstract string PersistenceId { get; }
 
-    /// <summary>Sequence number of the last persisted (or recovered) event; 0 when none.</summary>
+    /// <summary>Sequence number of the last persisted (or recovered) event; 0 when none. Inside a persist handler it is that event's.</summary>
     public long LastSequenceNr { get; private set; }
 
     /// <summary>Sequence number a snapshot taken now would cover (equals <see cref="LastSequenceNr"/>).</summary>
@@ -248,7 +249,7 @@ public abstract partial class PersistentActor : ActorBase
         var reprs = new PersistentRepr[events.Length];
         for (var i = 0; i < events.Length; i++)
         {
-            reprs[i] = new PersistentRepr(PersistenceId, ++LastSequenceNr, events[i], WriterUuid);
+            reprs[i] = new PersistentRepr(PersistenceId, ++_nextSequenceNr, events[i], WriterUuid);
             _pending.Enqueue(new Invocation(events[i], e => handler((TEvent)e), stashing, Sender, Deferred: false));
             if (stashing)
             {

@@ -17,7 +17,7 @@ public sealed class GroupCommitWriter : IAsyncDisposable
 {
     private readonly IBatchSink _sink;
     private readonly GroupCommitOptions _options;
-    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = false });
+    private readonly Channel<Pending[]> _queue = Channel.CreateUnbounded<Pending[]>(new UnboundedChannelOptions { SingleReader = false });
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task[] _loops;
 
@@ -38,15 +38,30 @@ public sealed class GroupCommitWriter : IAsyncDisposable
 
     /// <summary>Queues one atomic write; the task completes when it is committed or faults with the cause.</summary>
     /// <exception cref="ObjectDisposedException">The writer is shut down.</exception>
-    public Task WriteAsync(IReadOnlyList<SerializedEvent> atomicWrite)
+    public Task WriteAsync(IReadOnlyList<SerializedEvent> atomicWrite) => WriteAllAsync(new[] { atomicWrite })[0];
+
+    /// <summary>
+    /// Queues several atomic writes as one unit, so they land in the same transaction unless one of them has to be
+    /// isolated; one task per write, completing when it is committed or faulting with its cause.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The writer is shut down.</exception>
+    public Task[] WriteAllAsync(IReadOnlyList<IReadOnlyList<SerializedEvent>> atomicWrites)
     {
-        var pending = new Pending(atomicWrite);
-        if (!_queue.Writer.TryWrite(pending))
+        ArgumentNullException.ThrowIfNull(atomicWrites);
+        var group = new Pending[atomicWrites.Count];
+        var tasks = new Task[group.Length];
+        for (var i = 0; i < group.Length; i++)
+        {
+            group[i] = new Pending(atomicWrites[i]);
+            tasks[i] = group[i].Completion.Task;
+        }
+
+        if (group.Length > 0 && !_queue.Writer.TryWrite(group))
         {
             throw new ObjectDisposedException(nameof(GroupCommitWriter), "the journal is shut down");
         }
 
-        return pending.Completion.Task;
+        return tasks;
     }
 
     /// <summary>Stops accepting writes, finishes what is queued, and stops the loops.</summary>
@@ -66,10 +81,13 @@ public sealed class GroupCommitWriter : IAsyncDisposable
         {
             batch.Clear();
             rows.Clear();
-            while (rows.Count < _options.MaxBatchRows && reader.TryRead(out var next))
+            while (rows.Count < _options.MaxBatchRows && reader.TryRead(out var group))
             {
-                batch.Add(next);
-                rows.AddRange(next.Rows);
+                foreach (var next in group)
+                {
+                    batch.Add(next);
+                    rows.AddRange(next.Rows);
+                }
             }
 
             if (batch.Count > 0)

@@ -11,12 +11,24 @@ public static class AccountFold
     public static Account Apply(Account account, AccountEvent e, RiskCatalog catalog) => e switch
     {
         CollateralDeposited d => account.WithBalance(catalog.Asset(d.Asset).Id, account.Balance(d.Asset) + Guard.Positive(d.Amount, "deposit.amount")),
-        CollateralWithdrawn w => account.WithBalance(catalog.Asset(w.Asset).Id, account.Balance(w.Asset) - Guard.Positive(w.Amount, "withdraw.amount")),
+        CollateralWithdrawn w => Withdraw(account, w, catalog),
         PositionFilled f => ApplyFill(account, f, catalog),
         IsolatedMarginAssigned m => ApplyIsolated(account, m, catalog),
         BalanceAdjusted b => ApplyAdjustment(account, b, catalog),
         _ => throw new RiskInputException("event", e.GetType().Name, "unknown account event"),
     };
+
+    private static Account Withdraw(Account account, CollateralWithdrawn w, RiskCatalog catalog)
+    {
+        var left = account.Balance(catalog.Asset(w.Asset).Id) - Guard.Positive(w.Amount, "withdraw.amount");
+        if (left < 0m)
+        {
+            // A withdrawal never creates a liability; only trading losses can make a balance negative.
+            throw new RiskInputException("withdraw.amount", Guard.Text(w.Amount), $"exceeds the {w.Asset} balance {Guard.Text(account.Balance(w.Asset))}");
+        }
+
+        return account.WithBalance(w.Asset, left);
+    }
 
     private static Account ApplyFill(Account account, PositionFilled f, RiskCatalog catalog)
     {

@@ -33,9 +33,11 @@ public static class LiquidationPrices
             throw new RiskInputException("position", instrumentId, $"account {account.Id} holds no position in this instrument");
         }
 
-        if (account.Mode == MarginMode.Portfolio && ratio != 0m)
+        var haircutSettlement = account.Mode != MarginMode.Isolated && !catalog.Asset(spec.SettlementAsset).Haircut.IsIdentity;
+        if ((account.Mode == MarginMode.Portfolio && ratio != 0m) || haircutSettlement)
         {
-            var cfg = portfolio ?? throw new RiskInputException("portfolio", "null", "portfolio config required");
+            // Not linear in X (scenario MM, or uPnL valued through a haircut schedule): bisection on the full valuation.
+            var cfg = account.Mode == MarginMode.Portfolio ? portfolio ?? throw new RiskInputException("portfolio", "null", "portfolio config required") : null;
             return Bisect(pos.Size, prices.Mark(instrumentId), spec.TickSize, x =>
             {
                 var r = MarginEngine.Evaluate(account, catalog, prices.WithMark(instrumentId, x), cfg);
@@ -64,19 +66,10 @@ public static class LiquidationPrices
             return account.Positions[instrumentId].IsolatedMargin * ps;
         }
 
-        var c = MarginEngine.CollateralValue(account, catalog, prices.Price);
-        foreach (var (id, p) in account.Positions)
-        {
-            if (id == instrumentId)
-            {
-                continue;
-            }
-
-            var t = MarginEngine.PositionTerms(catalog.Instrument(id), p, prices.Mark(id), prices.Price(catalog.Instrument(id).SettlementAsset), MarginMode.Cross);
-            c += t.UnrealizedPnl - (ratio * t.Maintenance);
-        }
-
-        return c;
+        // The settlement asset has no haircut here, so equity is linear in this position's uPnL with slope ps.
+        var risk = MarginEngine.Evaluate(account, catalog, prices);
+        var own = risk.Positions.First(p => p.InstrumentId == instrumentId);
+        return risk.Equity - own.UnrealizedPnl - (ratio * (risk.Maintenance - own.Maintenance));
     }
 
     private static decimal? ClosedForm(InstrumentSpec spec, Position pos, decimal c, decimal ps, decimal ratio)

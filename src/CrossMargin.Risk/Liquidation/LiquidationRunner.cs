@@ -43,17 +43,28 @@ public static class LiquidationRunner
             if (account.Mode == MarginMode.Isolated)
             {
                 var closeOuts = risk.Positions
-                    .Where(p => p.Size != 0m && RiskStateMachine.Raw(p.IsolatedEquity ?? 0m, p.Maintenance, config.Thresholds) >= RiskState.Backstop)
+                    .Where(p => p.Size == 0m
+                        ? p.IsolatedEquity < 0m // a flat position left with bad debt
+                        : RiskStateMachine.Raw(p.IsolatedEquity ?? 0m, p.Maintenance, config.Thresholds) >= RiskState.Backstop)
                     .Select(p => p.InstrumentId).ToList();
+                var stuck = false;
                 foreach (var id in closeOuts)
                 {
                     var r = LossWaterfall.Resolve(book, catalog, prices, config, accountId, id);
                     waterfalls.Add(r);
                     book = r.Book;
+                    stuck |= r.Unassigned > 0m; // bad debt nobody could absorb stays on the flat position
+                }
+
+                if (stuck)
+                {
+                    state = RiskState.Bankrupt;
+                    break;
                 }
 
                 if (closeOuts.Count > 0)
                 {
+                    rounds++;
                     continue;
                 }
             }

@@ -27,8 +27,9 @@ public sealed record PositionRisk(
     decimal? IsolatedEquity);
 
 /// <summary>
-/// An account's valuation at one set of prices (valuation asset). Cross/portfolio: equity = Σ haircut-weighted
-/// collateral + Σ uPnL. Isolated: equity = pool collateral + Σ max(0, isolated equity) — a position's loss stops at
+/// An account's valuation at one set of prices (valuation asset). Cross/portfolio: equity = Σ_assets
+/// haircut((balance + uPnL settled in the asset) × price) — equal to collateral + Σ uPnL when settlement assets have
+/// no haircut (USDT). Isolated: equity = pool collateral + Σ max(0, isolated equity) — a position's loss stops at
 /// its own margin.
 /// </summary>
 /// <param name="Mode">Margin mode.</param>

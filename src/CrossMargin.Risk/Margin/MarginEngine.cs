@@ -37,9 +37,9 @@ public static class MarginEngine
             case MarginMode.Portfolio:
                 var cfg = portfolio ?? throw new RiskInputException("portfolio", "null", $"account {account.Id} is in portfolio mode but no portfolio config was given");
                 var pm = PortfolioMargin.Compute(account, catalog, prices, cfg);
-                return new AccountRisk(account.Mode, collateral, upnl, collateral + upnl, pm.Maintenance, pm.Initial, notional, builder.MoveToImmutable());
+                return new AccountRisk(account.Mode, collateral, upnl, CrossEquity(account, catalog, prices.Mark, prices.Price), pm.Maintenance, pm.Initial, notional, builder.MoveToImmutable());
             default:
-                return new AccountRisk(account.Mode, collateral, upnl, collateral + upnl, mm, im, notional, builder.MoveToImmutable());
+                return new AccountRisk(account.Mode, collateral, upnl, CrossEquity(account, catalog, prices.Mark, prices.Price), mm, im, notional, builder.MoveToImmutable());
         }
     }
 
@@ -79,14 +79,33 @@ public static class MarginEngine
         return total;
     }
 
-    /// <summary>Cross-style equity (collateral + Σ uPnL) at arbitrary prices; used by scenario and solver code.</summary>
+    /// <summary>
+    /// Cross/portfolio equity at arbitrary prices: Σ over assets of haircut(net amount × price), where an asset's net
+    /// amount is its balance plus the uPnL of the positions settled in it. uPnL is thus valued like the asset it will
+    /// be paid in, so closing a position at the mark never changes equity (with a haircut below 1, Σ haircut·balance
+    /// + Σ uPnL would). For a 100% asset such as USDT this is exactly balance + uPnL.
+    /// </summary>
     public static decimal CrossEquity(Account account, RiskCatalog catalog, Func<string, decimal> mark, Func<string, decimal> price)
     {
-        var total = CollateralValue(account, catalog, price);
+        var net = new SortedDictionary<string, decimal>(StringComparer.Ordinal);
+        foreach (var (asset, balance) in account.Balances)
+        {
+            net[asset] = balance;
+        }
+
         foreach (var (id, pos) in account.Positions)
         {
             var spec = catalog.Instrument(id);
-            total += PositionMath.UnrealizedPnl(spec, pos, mark(id)) * price(spec.SettlementAsset);
+            net[spec.SettlementAsset] = (net.TryGetValue(spec.SettlementAsset, out var n) ? n : 0m) + PositionMath.UnrealizedPnl(spec, pos, mark(id));
+        }
+
+        var total = 0m;
+        foreach (var (asset, amount) in net)
+        {
+            if (amount != 0m)
+            {
+                total += catalog.Asset(asset).Haircut.Weighted(amount * price(asset));
+            }
         }
 
         return total;

@@ -18,7 +18,7 @@ public static class PositionMath
 
     /// <summary>Cost basis of <paramref name="size"/> at <paramref name="price"/>: q·P (linear) or q/P (inverse).</summary>
     public static decimal CostOf(InstrumentSpec spec, decimal size, decimal price) =>
-        spec.Kind == InstrumentKind.LinearPerpetual ? size * price : size / price;
+        spec.Kind == InstrumentKind.LinearPerpetual ? size * price : Rounding.Cost(size / price);
 
     /// <summary>Notional: linear |q|·cs·M; inverse |q|·cs/M (coin).</summary>
     public static decimal Notional(InstrumentSpec spec, decimal size, decimal mark) =>
@@ -56,7 +56,8 @@ public static class PositionMath
         }
 
         var closed = Math.Sign(s) * Math.Min(Math.Abs(delta), Math.Abs(s));
-        var closedCost = closed == s ? p.Cost : p.Cost * closed / s;
+        // The closed share of the cost is rounded to Rounding.CostDecimals, so cost − share and the realized PnL are exact.
+        var closedCost = closed == s ? p.Cost : Rounding.Cost(p.Cost * closed / s);
         var realized = UnrealizedPnl(spec, closed, closedCost, price);
         var remaining = s + delta;
         var cost = remaining == 0m ? 0m : Math.Sign(remaining) == Math.Sign(s) ? p.Cost - closedCost : CostOf(spec, remaining, price);

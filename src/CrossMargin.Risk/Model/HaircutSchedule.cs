@@ -33,7 +33,11 @@ public sealed record HaircutSchedule
         }
 
         MaxRatio = Tiers.Max(t => t.Ratio);
+        IsIdentity = Tiers.Length == 1 && Tiers[0].Ratio == 1m;
     }
+
+    /// <summary>True for a flat 100% schedule (weighted value = value): lets solvers stay linear.</summary>
+    public bool IsIdentity { get; }
 
     /// <summary>The tiers, lowest first.</summary>
     public ImmutableArray<HaircutTier> Tiers { get; }

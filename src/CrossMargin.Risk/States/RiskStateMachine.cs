@@ -22,6 +22,12 @@ public static class RiskStateMachine
     /// <summary>State without hysteresis.</summary>
     public static RiskState Raw(decimal equity, decimal maintenance, RiskThresholds t)
     {
+        // The common case first: one multiplication decides Healthy (warning-ratio is the largest threshold).
+        if ((equity > 0m && equity >= t.WarningRatio * maintenance) || (equity == 0m && maintenance == 0m))
+        {
+            return RiskState.Healthy;
+        }
+
         if (equity < 0m || (equity == 0m && maintenance > 0m))
         {
             return RiskState.Bankrupt;

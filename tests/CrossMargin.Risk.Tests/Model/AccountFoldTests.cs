@@ -18,7 +18,7 @@ public class AccountFoldTests
     {
         // 1,000 contracts at 40,000 and 1,000 at 60,000: entry = 2,000 / (1,000/40,000 + 1,000/60,000) = 48,000.
         var a = Fixtures.Account("a", MarginMode.Cross, [("BTC", 1m)], [("BTCUSD", 1_000m, 40_000m), ("BTCUSD", 1_000m, 60_000m)]);
-        Assert.Equal(48_000m, decimal.Round(a.Positions["BTCUSD"].EntryPrice(InstrumentKind.InversePerpetual), 10));
+        Assert.Equal(48_000m, decimal.Round(a.Positions["BTCUSD"].EntryPrice(InstrumentKind.InversePerpetual), 6)); // costs keep 16 decimals
     }
 
     [Fact]
@@ -40,6 +40,15 @@ public class AccountFoldTests
         a = AccountFold.Apply(a, new PositionFilled("BTCUSDT", -1m, 49_000m, 5m), Fixtures.Catalog);
         Assert.Empty(a.Positions);
         Assert.Equal(8_000m + 2_000m - 1_000m - 5m, a.Balance("USDT"));
+    }
+
+    [Fact]
+    public void A_withdrawal_beyond_the_balance_or_a_negative_deposit_should_be_refused()
+    {
+        var a = Fixtures.Account("a", MarginMode.Cross, [("USDT", 100m)], []);
+        Assert.Equal("withdraw.amount", Assert.Throws<Risk.Errors.RiskInputException>(() => AccountFold.Apply(a, new CollateralWithdrawn("USDT", 100.01m), Fixtures.Catalog)).Field);
+        Assert.Equal("deposit.amount", Assert.Throws<Risk.Errors.RiskInputException>(() => AccountFold.Apply(a, new CollateralDeposited("USDT", -1m), Fixtures.Catalog)).Field);
+        Assert.Equal("asset", Assert.Throws<Risk.Errors.RiskInputException>(() => AccountFold.Apply(a, new CollateralDeposited("XRP", 1m), Fixtures.Catalog)).Field);
     }
 
     [Fact]

@@ -74,9 +74,10 @@ public class LiquidationProperties
 
                 var a = run.Book.Account(id);
                 var r = MarginEngine.Evaluate(a, Fixtures.Catalog, prices, config.Portfolio);
-                var ok = a.Mode == MarginMode.Isolated
-                    ? r.Positions.All(p => p.Size == 0m ? p.IsolatedEquity >= 0m : RiskStateMachine.Raw(p.IsolatedEquity ?? 0m, p.Maintenance, config.Thresholds) < RiskState.Liquidating || run.Executed.Count == 0)
-                    : run.FinalState < RiskState.Liquidating && (run.Waterfalls.Count == 0 || (a.Positions.Count == 0 && r.Equity >= 0m));
+                // Final state was classified with hysteresis: below Liquidating means the exit level was reached.
+                var ok = run.FinalState < RiskState.Liquidating && (a.Mode == MarginMode.Isolated
+                    ? a.Positions.Values.All(p => p.Size != 0m || p.IsolatedMargin >= 0m)
+                    : run.Waterfalls.IsEmpty || (a.Positions.IsEmpty && r.Equity >= 0m));
                 if (!ok)
                 {
                     return false;

@@ -10,15 +10,21 @@ namespace CrossMargin.Risk.Tests.Support;
 /// </summary>
 internal static class PropertyRunner
 {
-    private const ulong ReplaySeed = 20_261_122UL;
+    private const ulong DefaultReplaySeed = 20_261_122UL;
+
+    /// <summary>Optional soak settings: RISK_PROPERTY_SEED (replay seed) and RISK_PROPERTY_SCALE (run multiplier).</summary>
+    private static readonly ulong ReplaySeed = ulong.TryParse(Environment.GetEnvironmentVariable("RISK_PROPERTY_SEED"), out var s) ? s : DefaultReplaySeed;
+
+    private static readonly int Scale = int.TryParse(Environment.GetEnvironmentVariable("RISK_PROPERTY_SCALE"), out var k) && k > 0 ? k : 1;
 
     /// <summary>Checks <paramref name="property"/> over <paramref name="runs"/> generated scenario seeds.</summary>
     public static void ForAllSeeds(int runs, Func<int, bool> property)
     {
         var config = Config.QuickThrowOnFailure
-            .WithMaxTest(runs)
+            .WithMaxTest(runs * Scale)
             .WithQuietOnSuccess(true)
             .WithReplay(FSharpOption<Replay>.Some(new Replay(new Rnd(ReplaySeed), FSharpOption<int>.None)));
-        Check.One(config, Prop.ForAll(Arb.From(Gen.Choose(0, int.MaxValue)), property));
+        Check.One(config, Prop.ForAll(Arb.From(Gen.Choose(0, int.MaxValue)), (int seed) =>
+            property(seed) ? true : throw new InvalidOperationException($"property failed for scenario seed {seed}")));
     }
 }

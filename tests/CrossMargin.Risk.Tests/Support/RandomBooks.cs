@@ -23,7 +23,7 @@ internal static class RandomBooks
         for (var i = 0; i < n; i++)
         {
             var mode = withIsolated && i == 0 ? MarginMode.Isolated : MarginMode.Cross;
-            accounts.Add(Fixtures.Account($"acc{i}", mode, [("USDT", Money(rng, 100m, 200_000m))], []));
+            accounts.Add(Fixtures.Account($"acc{i}", mode, [("USDT", LogMoney(rng, 100m, 200_000m))], []));
         }
 
         var book = Book.Create("USDT", accounts, Money(rng, 0m, 50_000m));
@@ -44,17 +44,66 @@ internal static class RandomBooks
             var price = btc ? rng.Next(400_000, 600_000) * 0.1m : rng.Next(250_000, 350_000) * 0.01m;
             if (book.Account(taker).Mode == MarginMode.Isolated)
             {
-                var margin = Math.Abs(size) * price * 0.05m;
-                book = book.With(Risk.Events.AccountFold.Apply(book.Account(taker), new Risk.Events.IsolatedMarginAssigned(inst, decimal.Round(margin, 2)), Fixtures.Catalog));
+                // Margin comes out of the pool, never more than it holds (an isolated pool cannot go negative).
+                var margin = Math.Min(book.Account(taker).Balance("USDT"), decimal.Round(Math.Abs(size) * price * 0.05m, 2));
+                if (margin > 0m)
+                {
+                    book = book.With(Risk.Events.AccountFold.Apply(book.Account(taker), new Risk.Events.IsolatedMarginAssigned(inst, margin), Fixtures.Catalog));
+                }
             }
 
             book = BookOps.Trade(book, Fixtures.Catalog, taker, maker, inst, size, price, 0m, 1m);
         }
 
-        var btcMark = rng.Next(300_000, 700_000) * 0.1m;
-        var ethMark = rng.Next(180_000, 420_000) * 0.01m;
-        return (book, Fixtures.Prices(btcMark, ethMark));
+        // Small, medium or large moves from the middle of the traded range, so partial liquidations, close-outs
+        // and healthy accounts all occur.
+        var move = new[] { 0.02, 0.1, 0.4 }[rng.Next(3)];
+        var btcMark = decimal.Round(50_000m * (decimal)(1 + (move * ((2 * rng.NextDouble()) - 1))), 1);
+        var ethMark = decimal.Round(3_000m * (decimal)(1 + (move * ((2 * rng.NextDouble()) - 1))), 2);
+        var prices = Fixtures.Prices(btcMark, ethMark);
+        if (rng.Next(2) == 0)
+        {
+            // Put one account right into the Liquidating zone (equity ≈ 0.7–0.95 × MM) to exercise partial liquidation.
+            var target = book.Accounts.Values.Where(x => x.Id.StartsWith("acc", StringComparison.Ordinal) && x.Mode == MarginMode.Cross && !x.Positions.IsEmpty).ToList();
+            if (target.Count > 0)
+            {
+                prices = NearRatio(target[rng.Next(target.Count)], prices, 0.7m + (rng.Next(0, 26) / 100m), null) ?? prices;
+            }
+        }
+
+        return (book, prices);
     }
+
+    /// <summary>Prices with one instrument moved to where equity = ratio × MM (others fixed), when such a price exists.</summary>
+    public static MarketPrices? NearRatio(Account account, MarketPrices prices, decimal ratio, Risk.Portfolio.PortfolioMarginConfig? pm)
+    {
+        var id = account.Positions.Where(p => p.Value.Size != 0m).Select(p => p.Key).FirstOrDefault();
+        if (id is null)
+        {
+            return null;
+        }
+
+        var x = Risk.Liquidation.LiquidationPrices.Solve(account, Fixtures.Catalog, prices, id, ratio, pm);
+        if (x is not { } mark || mark <= 0m || mark > prices.Mark(id) * 3m || mark < prices.Mark(id) / 3m)
+        {
+            return null;
+        }
+
+        var spec = Fixtures.Catalog.Instrument(id);
+        var rounded = Math.Max(spec.TickSize, Risk.Rounding.Down(mark, spec.TickSize));
+        var moved = prices.WithMark(id, rounded);
+        // Instruments on the same underlying share the mark; keep the asset price in step as well.
+        foreach (var other in Fixtures.Catalog.Instruments.Values.Where(i => i.Underlying == spec.Underlying))
+        {
+            moved = moved.WithMark(other.Id, rounded);
+        }
+
+        return moved.WithPrice(spec.Underlying, rounded);
+    }
+
+    /// <summary>Log-uniform amount in [lo, hi] (leverage then spans orders of magnitude).</summary>
+    public static decimal LogMoney(System.Random rng, decimal lo, decimal hi) =>
+        decimal.Round(lo * (decimal)Math.Pow((double)(hi / lo), rng.NextDouble()), 2);
 
     public static decimal Money(System.Random rng, decimal lo, decimal hi) =>
         decimal.Round(lo + ((hi - lo) * rng.Next(0, 1_000_001) / 1_000_000m), 2);
@@ -63,7 +112,7 @@ internal static class RandomBooks
     public static (Account Account, MarketPrices Prices) Account(int seed, MarginMode mode)
     {
         var rng = new System.Random(seed);
-        var deposits = new List<(string, decimal)> { ("USDT", Money(rng, 0m, 100_000m)) };
+        var deposits = new List<(string, decimal)> { ("USDT", LogMoney(rng, 10m, 200_000m)) };
         if (rng.Next(2) == 0)
         {
             deposits.Add(("BTC", rng.Next(0, 3_000) * 0.001m + 0.001m));
@@ -110,6 +159,14 @@ internal static class RandomBooks
         account = account with { Mode = mode };
         var btc = rng.Next(350_000, 650_000) * 0.1m;
         var eth = rng.Next(200_000, 400_000) * 0.01m;
-        return (account, Fixtures.Prices(btc, eth));
+        var prices = Fixtures.Prices(btc, eth);
+        if (mode != MarginMode.Portfolio && rng.Next(2) == 0)
+        {
+            // Near a threshold: equity ≈ ratio × MM for a ratio around the state boundaries.
+            decimal[] ratios = [0.5m, 0.7m, 0.9m, 1.1m, 1.3m, 1.6m];
+            prices = NearRatio(account, prices, ratios[rng.Next(ratios.Length)], null) ?? prices;
+        }
+
+        return (account, prices);
     }
 }

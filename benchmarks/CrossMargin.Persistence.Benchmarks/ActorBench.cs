@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using CrossMargin.Actors;
+using CrossMargin.Persistence.Actors;
+using CrossMargin.Persistence.Configuration;
+using CrossMargin.Persistence.InMemory;
+using CrossMargin.Persistence.Journal;
+using CrossMargin.Persistence.Serialization;
+
+namespace CrossMargin.Persistence.Benchmarks;
+
+/// <summary>Write throughput through real persistent actors (the full path: mailbox, stash, actor-side batching, group commit).</summary>
+public static class ActorBench
+{
+    public static async Task<double> RunAsync(IJournal journal, EventSerializer serializer, int actors, int eventsPerActor, bool persistAsync, byte[] note)
+    {
+        using var system = ActorSystem.Create("bench");
+        Persistence.Actors.Persistence.Configure(system, journal, new InMemorySnapshotStore(serializer), new PersistenceSettings { MaxConcurrentRecoveries = 100 });
+        var run = new Run(actors, actors * (long)eventsPerActor);
+        var refs = Enumerable.Range(0, actors)
+            .Select(i => system.ActorOf(Props.Create(() => new WriterActor($"actor-{i}", run, persistAsync, note))))
+            .ToArray();
+        await run.Ready.Task;
+
+        var sw = Stopwatch.StartNew();
+        for (var n = 0; n < eventsPerActor; n++)
+        {
+            foreach (var actor in refs)
+            {
+                actor.Tell(n);
+            }
+        }
+
+        await run.Done.Task;
+        var rate = run.Expected / sw.Elapsed.TotalSeconds;
+        await system.Terminate();
+        return rate;
+    }
+
+    private sealed class Run(int actors, long expected)
+    {
+        private int _ready;
+        private long _persisted;
+
+        public long Expected { get; } = expected;
+
+        public TaskCompletionSource Ready { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void OnReady()
+        {
+            if (Interlocked.Increment(ref _ready) == actors)
+            {
+                Ready.TrySetResult();
+            }
+        }
+
+        public void OnPersisted()
+        {
+            if (Interlocked.Increment(ref _persisted) == Expected)
+            {
+                Done.TrySetResult();
+            }
+        }
+    }
+
+    private sealed class WriterActor : ReceivePersistentActor
+    {
+        private readonly string _pid;
+
+        public WriterActor(string pid, Run run, bool persistAsync, byte[] note)
+        {
+            _pid = pid;
+            Recover<RecoveryCompleted>(_ => run.OnReady());
+            Command<int>(n =>
+            {
+                var e = new BenchEvent(n, n, 42, note);
+                if (persistAsync)
+                {
+                    PersistAsync(e, _ => run.OnPersisted());
+                }
+                else
+                {
+                    Persist(e, _ => run.OnPersisted());
+                }
+            });
+        }
+
+        public override string PersistenceId => _pid;
+    }
+}

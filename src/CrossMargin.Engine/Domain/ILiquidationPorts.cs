@@ -1,0 +1,33 @@
+using CrossMargin.Risk.Model;
+using AccountEvent = CrossMargin.Engine.Domain.Events.AccountEvent;
+using CoordinatorEvent = CrossMargin.Engine.Domain.Events.CoordinatorEvent;
+
+namespace CrossMargin.Engine.Domain;
+
+/// <summary>
+/// What the coordinator needs from the rest of the system during a round. In-process the simulation host implements it
+/// directly; an actor shell implements it with messages to the account region and the feeds.
+/// </summary>
+public interface ILiquidationPorts
+{
+    /// <summary>Instruments, assets and risk parameters.</summary>
+    EngineModel Model { get; }
+
+    /// <summary>Current marks and asset prices.</summary>
+    MarketPrices Prices { get; }
+
+    /// <summary>The current state of account <paramref name="id"/>.</summary>
+    EngineAccount Account(long id);
+
+    /// <summary>Every account id in ascending order (ADL candidate scan).</summary>
+    IReadOnlyList<long> AccountIds { get; }
+
+    /// <summary>Persists and applies <paramref name="e"/> on account <paramref name="id"/>.</summary>
+    void Emit(long id, AccountEvent e);
+
+    /// <summary>Persists a coordinator event.</summary>
+    void Emit(CoordinatorEvent e);
+
+    /// <summary>The feed of <paramref name="instrument"/>, or null.</summary>
+    PriceFeed? Feed(string instrument);
+}

@@ -1,0 +1,299 @@
+using CrossMargin.Engine.Domain.Events;
+using CrossMargin.Engine.Market;
+using CrossMargin.Risk.Liquidation;
+using CrossMargin.Risk.Margin;
+using CrossMargin.Risk.Model;
+using CrossMargin.Risk.States;
+using CrossMargin.Risk.Waterfall;
+
+namespace CrossMargin.Engine.Domain;
+
+/// <summary>What a round did.</summary>
+/// <param name="Executed">True when the round ran (false: nothing eligible).</param>
+/// <param name="Touched">Accounts whose state changed (to re-margin), ascending.</param>
+/// <param name="NetFlow">Net signed base quantity traded per instrument (for market impact), by instrument.</param>
+/// <param name="Actions">Fills and waterfalls executed (0: the round changed nothing).</param>
+public sealed record RoundOutcome(bool Executed, IReadOnlyList<long> Touched, IReadOnlyList<KeyValuePair<string, decimal>> NetFlow, int Actions)
+{
+    /// <summary>Nothing ran.</summary>
+    public static RoundOutcome Idle { get; } = new(false, [], [], 0);
+}
+
+/// <summary>
+/// The liquidation coordinator's logic: a queue ordered by severity (state, then MM/equity, then id), throttles (the
+/// risk core's strategy per account plus a per-round notional cap and cooldowns), round numbering, partial liquidation
+/// against the market maker at impact prices, and the loss waterfall for bankrupt accounts. Mutable; single-threaded.
+/// </summary>
+public sealed class LiquidationCoordinatorLogic
+{
+    private readonly Dictionary<long, (RiskState State, decimal Severity)> _queue = new();
+    private readonly Dictionary<long, long> _cooldownUntil = new();
+    private readonly CoordinatorLimits _settings;
+    private Dictionary<(string, int), List<long>>? _adlCandidates;
+    private int _actions;
+
+    /// <summary>Creates the coordinator.</summary>
+    public LiquidationCoordinatorLogic(CoordinatorLimits settings) => _settings = settings;
+
+    /// <summary>Insurance fund balance (settlement asset).</summary>
+    public decimal InsuranceFund { get; private set; }
+
+    /// <summary>Liquidation fees not paid to the fund.</summary>
+    public decimal FeePool { get; private set; }
+
+    /// <summary>Settlement value that entered the book when non-settlement collateral was seized (for conservation).</summary>
+    public decimal SeizedValue { get; private set; }
+
+    /// <summary>Non-settlement collateral seized off bankrupt accounts, by asset (asset units; it left the book).</summary>
+    public SortedDictionary<string, decimal> SeizedAmounts { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Rounds executed so far (global round number of the last round).</summary>
+    public int Round { get; private set; }
+
+    /// <summary>Depth of the cascade under way (0 when none).</summary>
+    public int Depth { get; private set; }
+
+    /// <summary>Requests waiting.</summary>
+    public int Pending => _queue.Count;
+
+    /// <summary>The settings.</summary>
+    public CoordinatorLimits Settings => _settings;
+
+    /// <summary>Seeds the insurance fund (event already journaled by the caller or replayed).</summary>
+    public void Apply(CoordinatorEvent e)
+    {
+        switch (e)
+        {
+            case InsuranceFundSeeded s:
+                InsuranceFund = s.Amount;
+                break;
+            case CascadeRoundStarted r:
+                Round = r.Round;
+                Depth = r.Depth;
+                break;
+            case LiquidationExecuted l:
+                InsuranceFund = l.InsuranceFund;
+                break;
+            case BankruptcyResolved b:
+                InsuranceFund = b.InsuranceFund;
+                break;
+        }
+    }
+
+    /// <summary>Queues (or re-prioritises) a liquidation request.</summary>
+    public void Request(long accountId, RiskState state, decimal severity)
+    {
+        if (accountId != EngineIds.MarketMaker)
+        {
+            _queue[accountId] = (state, severity);
+        }
+    }
+
+    /// <summary>Drops a request (the account recovered).</summary>
+    public void Cancel(long accountId) => _queue.Remove(accountId);
+
+    /// <summary>Ends the cascade under way (a new tick starts the next at depth 1).</summary>
+    public void EndCascade() => Depth = 0;
+
+    /// <summary>Runs one round at <paramref name="timeMicros"/>: every eligible request in severity order.</summary>
+    public RoundOutcome RunRound(long timeMicros, ILiquidationPorts ports)
+    {
+        var eligible = new List<(long Id, RiskState State, decimal Severity)>();
+        foreach (var (id, r) in _queue)
+        {
+            if (!_cooldownUntil.TryGetValue(id, out var until) || until <= timeMicros)
+            {
+                eligible.Add((id, r.State, r.Severity));
+            }
+        }
+
+        if (eligible.Count == 0)
+        {
+            return RoundOutcome.Idle;
+        }
+
+        eligible.Sort((a, b) => a.State != b.State ? b.State.CompareTo(a.State) : a.Severity != b.Severity ? b.Severity.CompareTo(a.Severity) : a.Id.CompareTo(b.Id));
+        var round = Round + 1;
+        var depth = Depth + 1;
+        var started = new CascadeRoundStarted(round, depth, timeMicros, eligible.Count);
+        ports.Emit(started);
+        Apply(started);
+        _adlCandidates = null;
+        _actions = 0;
+
+        var touched = new SortedSet<long>();
+        var flow = new SortedDictionary<string, decimal>(StringComparer.Ordinal);
+        var budget = _settings.MaxNotionalPerRound;
+        var model = ports.Model;
+        var cooldown = model.Risk.Strategy.Cooldown;
+        foreach (var (id, _, _) in eligible)
+        {
+            if (budget is <= 0m)
+            {
+                break; // the rest stay queued for the next round
+            }
+
+            _queue.Remove(id);
+            var account = ports.Account(id);
+            var prices = ports.Prices;
+            var risk = MarginEngine.Evaluate(account.Account, model.Catalog, prices, model.Risk.Portfolio);
+            var state = MarginEngine.State(risk, account.State, model.Risk.Thresholds);
+            if (state < RiskState.Liquidating)
+            {
+                touched.Add(id);
+                continue;
+            }
+
+            if (account.Account.Mode == MarginMode.Isolated)
+            {
+                foreach (var p in risk.Positions)
+                {
+                    if (p.Size != 0m && RiskStateMachine.Raw(p.IsolatedEquity ?? 0m, p.Maintenance, model.Risk.Thresholds) >= RiskState.Backstop)
+                    {
+                        Resolve(round, id, p.InstrumentId, ports, touched);
+                    }
+                }
+
+                account = ports.Account(id);
+            }
+            else if (state >= RiskState.Backstop)
+            {
+                Resolve(round, id, null, ports, touched);
+                touched.Add(id);
+                continue;
+            }
+
+            var plan = LiquidationPlanner.Plan(account.Account, model.Catalog, ports.Prices, model.Risk, account.State);
+            foreach (var o in plan.Orders)
+            {
+                if (plan.Kind == LiquidationKind.CloseOut && account.Account.Mode == MarginMode.Isolated)
+                {
+                    continue; // isolated close-outs went through the waterfall above
+                }
+
+                var notional = Execute(round, o, ports, flow);
+                if (budget is not null)
+                {
+                    budget -= notional;
+                }
+            }
+
+            if (cooldown > TimeSpan.Zero)
+            {
+                _cooldownUntil[id] = timeMicros + (long)(cooldown.Ticks / 10);
+            }
+
+            touched.Add(id);
+        }
+
+        return new RoundOutcome(true, touched.ToList(), flow.ToList(), _actions);
+    }
+
+    private decimal Execute(int round, LiquidationOrder o, ILiquidationPorts ports, SortedDictionary<string, decimal> flow)
+    {
+        _actions++;
+        var model = ports.Model;
+        var spec = model.Catalog.Instrument(o.InstrumentId);
+        var feed = ports.Feed(o.InstrumentId);
+        var baseQty = PositionMath.UnderlyingSize(spec, Math.Abs(o.SizeDelta), o.ReferencePrice);
+        var quote = feed?.Quote(o.SizeDelta < 0m ? TradeSide.Sell : TradeSide.Buy, baseQty);
+        var price = quote?.AverageFillPrice ?? o.ReferencePrice;
+        var settleNotional = PositionMath.Notional(spec, o.SizeDelta, price);
+        var fee = decimal.Round(settleNotional * model.Risk.LiquidationFeeRate, 12, MidpointRounding.ToZero);
+        ports.Emit(EngineIds.FromRiskId(o.AccountId), new LiquidationFilled(round, o.InstrumentId, o.SizeDelta, price, fee, EngineIds.MarketMaker));
+        ports.Emit(EngineIds.MarketMaker, new LiquidationFilled(round, o.InstrumentId, -o.SizeDelta, price, 0m, EngineIds.FromRiskId(o.AccountId)));
+        var toFund = decimal.Round(fee * model.Risk.Waterfall.FeeToInsuranceShare, 12, MidpointRounding.ToZero);
+        InsuranceFund += toFund;
+        FeePool += fee - toFund;
+        var executed = new LiquidationExecuted(round, EngineIds.FromRiskId(o.AccountId), o.InstrumentId, o.SizeDelta, price,
+            Math.Abs(o.SizeDelta) * spec.ContractSize * (spec.Kind == InstrumentKind.LinearPerpetual ? price : 1m), fee, InsuranceFund);
+        ports.Emit(executed);
+        flow[o.InstrumentId] = (flow.TryGetValue(o.InstrumentId, out var f) ? f : 0m) + (Math.Sign(o.SizeDelta) * baseQty);
+        return settleNotional * ports.Prices.Price(spec.SettlementAsset);
+    }
+
+    private void Resolve(int round, long id, string? isolatedInstrument, ILiquidationPorts ports, SortedSet<long> touched)
+    {
+        _actions++;
+        var model = ports.Model;
+        var prices = ports.Prices;
+        var bankrupt = ports.Account(id).Account;
+        var members = new SortedSet<long> { id, EngineIds.MarketMaker };
+        foreach (var (instrument, pos) in bankrupt.Positions)
+        {
+            if (pos.Size != 0m && (isolatedInstrument is null || isolatedInstrument == instrument))
+            {
+                members.UnionWith(Candidates(instrument, -Math.Sign(pos.Size), ports));
+            }
+        }
+
+        var before = members.ToDictionary(m => m, m => ports.Account(m).Account);
+        var book = Book.Create(_settings.SettlementAsset, before.Values, InsuranceFund) with { FeePool = FeePool };
+        var result = LossWaterfall.Resolve(book, model.Catalog, prices, model.Risk, EngineIds.RiskId(id), isolatedInstrument);
+
+        var adlIds = new HashSet<string>(result.Adl.Select(f => f.AccountId), StringComparer.Ordinal);
+        foreach (var m in members)
+        {
+            var after = result.Book.Account(EngineIds.RiskId(m));
+            if (!after.Equals(before[m]))
+            {
+                var role = m == id ? "bankrupt" : adlIds.Contains(EngineIds.RiskId(m)) || m == EngineIds.MarketMaker ? "counterparty" : "payer";
+                ports.Emit(m, AccountLogic.SettledEvent(round, role, after));
+                touched.Add(m);
+            }
+        }
+
+        foreach (var (asset, amount) in bankrupt.Balances)
+        {
+            if (asset != _settings.SettlementAsset && amount > 0m && result.Book.Account(EngineIds.RiskId(id)).Balance(asset) == 0m)
+            {
+                SeizedValue += amount * prices.Price(asset) / prices.Price(_settings.SettlementAsset);
+                SeizedAmounts[asset] = (SeizedAmounts.TryGetValue(asset, out var seized) ? seized : 0m) + amount;
+            }
+        }
+
+        InsuranceFund = result.Book.InsuranceFund;
+        FeePool = result.Book.FeePool;
+        var notional = 0m;
+        foreach (var (instrument, pos) in bankrupt.Positions)
+        {
+            if (pos.Size != 0m && (isolatedInstrument is null || isolatedInstrument == instrument))
+            {
+                var spec = model.Catalog.Instrument(instrument);
+                notional += PositionMath.Notional(spec, pos.Size, prices.Mark(instrument)) * prices.Price(spec.SettlementAsset);
+            }
+        }
+
+        var adlNotional = result.Adl.Sum(f => PositionMath.Notional(model.Catalog.Instrument(f.InstrumentId), f.SizeDelta, f.Price));
+        ports.Emit(new BankruptcyResolved(round, id, isolatedInstrument, notional, result.Deficit, result.LiquidationFee, result.InsurancePaid,
+            result.Adl.Length, adlNotional, result.AdlCharged, result.Socialized, result.Unassigned, InsuranceFund));
+    }
+
+    /// <summary>The most profitable accounts holding <paramref name="instrument"/> on side <paramref name="side"/> (+1 long, −1 short), at most the configured count.</summary>
+    private List<long> Candidates(string instrument, int side, ILiquidationPorts ports)
+    {
+        _adlCandidates ??= new Dictionary<(string, int), List<long>>();
+        if (_adlCandidates.TryGetValue((instrument, side), out var cached))
+        {
+            return cached;
+        }
+
+        var spec = ports.Model.Catalog.Instrument(instrument);
+        var mark = ports.Prices.Mark(instrument);
+        var top = new List<(decimal Pnl, long Id)>();
+        foreach (var id in ports.AccountIds)
+        {
+            if (id == EngineIds.MarketMaker || !ports.Account(id).Account.Positions.TryGetValue(instrument, out var p) || Math.Sign(p.Size) != side)
+            {
+                continue;
+            }
+
+            top.Add((PositionMath.UnrealizedPnl(spec, p, mark), id));
+        }
+
+        top.Sort((a, b) => a.Pnl != b.Pnl ? b.Pnl.CompareTo(a.Pnl) : a.Id.CompareTo(b.Id));
+        var list = top.Take(_settings.AdlCandidatesPerSide).Select(t => t.Id).ToList();
+        _adlCandidates[(instrument, side)] = list;
+        return list;
+    }
+}

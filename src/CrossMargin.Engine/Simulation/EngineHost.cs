@@ -1,0 +1,470 @@
+using System.Globalization;
+using CrossMargin.Engine.Domain;
+using CrossMargin.Engine.Domain.Events;
+using CrossMargin.Engine.Market;
+using CrossMargin.Engine.Reporting;
+using CrossMargin.Engine.Scenarios;
+using CrossMargin.Risk.Margin;
+using CrossMargin.Risk.Model;
+using CrossMargin.Risk.States;
+using AccountEvent = CrossMargin.Engine.Domain.Events.AccountEvent;
+using RiskMarginMode = CrossMargin.Risk.Model.MarginMode;
+
+namespace CrossMargin.Engine.Simulation;
+
+/// <summary>
+/// The deterministic in-process engine: account, feed and coordinator state machines wired by direct, ordered
+/// delivery (one total order: tick → feed → woken accounts in id order → cascade rounds), journaling every event
+/// through a <see cref="JournalWriter"/>. Single-threaded; the same scenario and seed give the same journal.
+/// </summary>
+public sealed class EngineHost : ILiquidationPorts
+{
+    private readonly Scenario _scenario;
+    private readonly JournalWriter _journal;
+    private readonly SimulationClock _clock;
+    private readonly Serilog.ILogger? _log;
+    private readonly Dictionary<long, EngineAccount> _accounts = new();
+    private readonly List<long> _ids = new();
+    private readonly SortedDictionary<string, PriceFeed> _feeds = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<string>> _assetsPricedBy = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _assetFeed = new(StringComparer.Ordinal);
+    private readonly List<long> _woken = new();
+    private long _commandId;
+    private long _now;
+
+    /// <summary>Builds the engine for <paramref name="scenario"/>.</summary>
+    public EngineHost(Scenario scenario, JournalWriter journal, SimulationClock clock, Serilog.ILogger? log = null)
+    {
+        _scenario = scenario;
+        _journal = journal;
+        _clock = clock;
+        _log = log;
+        var risk = scenario.Risk with { Waterfall = scenario.Risk.Waterfall with { BackstopAccountId = EngineIds.RiskId(scenario.MarketMaker.AccountId) } };
+        Model = new EngineModel(scenario.Catalog, risk);
+        Prices = scenario.InitialPrices;
+        Coordinator = new LiquidationCoordinatorLogic(new CoordinatorLimits(scenario.Coordinator.MaxRoundsPerTick, null, 32, scenario.Coordinator.InsuranceFundAsset));
+        var capacity = scenario.Population.Count + 1;
+        foreach (var i in scenario.Instruments)
+        {
+            _feeds[i.Id] = new PriceFeed(i.Id, i.Spec.TickSize, i.CreateMarkModel(), i.CreateImpactModel(), i.CreateDepthThinning(), capacity);
+        }
+
+        foreach (var a in scenario.Assets)
+        {
+            if (a.PriceFeed is { } symbol)
+            {
+                if (!_feeds.ContainsKey(symbol))
+                {
+                    _feeds[symbol] = new PriceFeed(symbol, a.TickSize, new IndexMarkModel(a.TickSize), null, null, capacity);
+                }
+
+                _assetFeed[a.Id] = symbol;
+                if (!_assetsPricedBy.TryGetValue(symbol, out var list))
+                {
+                    _assetsPricedBy[symbol] = list = new List<string>();
+                }
+
+                list.Add(a.Id);
+            }
+        }
+
+        _now = UnixTime.ToMicros(scenario.StartTime);
+    }
+
+    /// <inheritdoc />
+    public EngineModel Model { get; }
+
+    /// <inheritdoc />
+    public MarketPrices Prices { get; private set; }
+
+    /// <inheritdoc />
+    public IReadOnlyList<long> AccountIds => _ids;
+
+    /// <summary>The coordinator.</summary>
+    public LiquidationCoordinatorLogic Coordinator { get; }
+
+    /// <summary>Figures so far.</summary>
+    public RunMetrics Metrics { get; } = new();
+
+    /// <summary>Feeds by symbol.</summary>
+    public IReadOnlyDictionary<string, PriceFeed> Feeds => _feeds;
+
+    /// <summary>Simulated time now.</summary>
+    public DateTimeOffset Now => UnixTime.FromMicros(_now);
+
+    /// <summary>Every risk-state transition in order (account, time, from, to) when recording is on (differential tests).</summary>
+    public List<(long Account, long TimeMicros, RiskState From, RiskState To)>? Transitions { get; set; }
+
+    /// <summary>When true every account re-margins on every tick (the reference the band index is tested against).</summary>
+    public bool RemarginEveryAccount { get; set; }
+
+    /// <inheritdoc />
+    public EngineAccount Account(long id) => _accounts[id];
+
+    /// <inheritdoc />
+    public PriceFeed? Feed(string instrument) => _feeds.TryGetValue(instrument, out var f) ? f : null;
+
+    /// <summary>Handles one user command: decides, persists and applies the events, and returns the reply (unknown account → refusal).</summary>
+    public CommandReply Handle(AccountCommand command)
+    {
+        if (!_accounts.TryGetValue(command.AccountId, out var state))
+        {
+            return CommandReply.Refuse(command, $"unknown account {command.AccountId}");
+        }
+
+        var decision = AccountLogic.Decide(state, command, Model, Prices);
+        foreach (var e in decision.Events)
+        {
+            Emit(command.AccountId, e);
+        }
+
+        return decision.Reply;
+    }
+
+    /// <summary>Seeds the insurance fund and opens every account of the population: deposits, then matched trades.</summary>
+    public void Seed()
+    {
+        var fund = new InsuranceFundSeeded(_scenario.Coordinator.InsuranceFundStart);
+        Coordinator.Apply(fund);
+        _journal.Append(EngineIds.Coordinator, fund);
+        Metrics.FundStart = fund.Amount;
+        Metrics.Fund(Now, fund.Amount);
+        var seeds = _scenario.Population.All().OrderBy(s => s.AccountId).ToList();
+        foreach (var s in seeds)
+        {
+            var mode = s.AccountId == _scenario.MarketMaker.AccountId ? RiskMarginMode.Cross : s.Mode;
+            _accounts[s.AccountId] = EngineAccount.Empty(s.AccountId, mode);
+            _ids.Add(s.AccountId);
+        }
+
+        foreach (var s in seeds)
+        {
+            foreach (var (asset, amount) in s.Deposits)
+            {
+                Reply(Handle(new Deposit(s.AccountId, ++_commandId, asset, amount)));
+            }
+        }
+
+        // Every trade is listed on both sides: pair them, check both sides' initial margin, then fill both or neither.
+        var pending = new Dictionary<(long, long, string, decimal, decimal), Queue<SeedTrade>>();
+        foreach (var s in seeds)
+        {
+            foreach (var t in s.Trades)
+            {
+                var key = (s.AccountId, t.CounterpartyId, t.Instrument, t.Size, t.Price);
+                if (!pending.TryGetValue(key, out var q))
+                {
+                    pending[key] = q = new Queue<SeedTrade>();
+                }
+
+                q.Enqueue(t);
+            }
+        }
+
+        foreach (var s in _scenario.Population.Accounts.Concat([_scenario.Population.MarketMaker]))
+        {
+            foreach (var t in s.Trades)
+            {
+                var own = (s.AccountId, t.CounterpartyId, t.Instrument, t.Size, t.Price);
+                if (!pending.TryGetValue(own, out var mine) || mine.Count == 0)
+                {
+                    continue; // already filled as the other side's mirror
+                }
+
+                mine.Dequeue();
+                var mirrorKey = (t.CounterpartyId, s.AccountId, t.Instrument, -t.Size, t.Price);
+                var mirror = pending.TryGetValue(mirrorKey, out var q) && q.Count > 0 ? q.Dequeue() : null;
+                Trade(s.AccountId, t, mirror);
+            }
+        }
+    }
+
+    private void Trade(long accountId, SeedTrade t, SeedTrade? mirror)
+    {
+        var id = ++_commandId;
+        var a = new PlaceTrade(accountId, id, t.Instrument, t.Size, t.Price, t.CounterpartyId, t.IsolatedMargin);
+        var b = new PlaceTrade(t.CounterpartyId, id, t.Instrument, -t.Size, t.Price, accountId, mirror?.IsolatedMargin ?? 0m);
+        if (!_accounts.ContainsKey(t.CounterpartyId))
+        {
+            Reply(CommandReply.Refuse(a, $"unknown counterparty {t.CounterpartyId}"));
+            return;
+        }
+
+        var da = AccountLogic.Decide(_accounts[accountId], a, Model, Prices);
+        var db = AccountLogic.Decide(_accounts[t.CounterpartyId], b, Model, Prices);
+        if (!da.Reply.Accepted || !db.Reply.Accepted)
+        {
+            Reply(da.Reply.Accepted ? db.Reply : da.Reply);
+            return;
+        }
+
+        foreach (var e in da.Events)
+        {
+            Emit(accountId, e);
+        }
+
+        foreach (var e in db.Events)
+        {
+            Emit(t.CounterpartyId, e);
+        }
+    }
+
+    private void Reply(CommandReply reply)
+    {
+        if (!reply.Accepted)
+        {
+            Metrics.RefusedCommands++;
+            if (Metrics.Refusals.Count < 10)
+            {
+                Metrics.Refusals.Add($"account {reply.AccountId} command {reply.CommandId}: {reply.Reason}");
+            }
+        }
+    }
+
+    /// <summary>Classifies every account at the opening prices and registers its bands (before the first tick).</summary>
+    public void RegisterAll()
+    {
+        foreach (var id in _ids)
+        {
+            Remargin(id);
+        }
+    }
+
+    /// <summary>Feeds one tick: the feed journals it, woken accounts re-margin, then cascade rounds run until quiet.</summary>
+    /// <returns>False when the tick's symbol has no feed (it is skipped).</returns>
+    public bool OnTick(Tick tick)
+    {
+        if (!_feeds.TryGetValue(tick.Instrument, out var feed))
+        {
+            return false;
+        }
+
+        _now = Math.Max(_now, tick.TimeMicros);
+        _clock.Set(Now);
+        var e = feed.OnIndex(_now, tick.Price);
+        _journal.Append(EngineIds.Feed(feed.Symbol), e);
+        Metrics.Ticks++;
+        _woken.Clear();
+        UpdatePrices(feed);
+        feed.Bands.Wake(feed.Mark, _woken);
+        feed.AssetBands.Wake(feed.Index, _woken);
+        if (RemarginEveryAccount)
+        {
+            _woken.Clear();
+            _woken.AddRange(_ids);
+        }
+
+        RemarginAll(_woken);
+        Coordinator.EndCascade();
+        RunCascade();
+        Record(feed);
+        return true;
+    }
+
+    private void UpdatePrices(PriceFeed feed)
+    {
+        if (Model.Catalog.Instruments.ContainsKey(feed.Symbol))
+        {
+            Prices = Prices.WithMark(feed.Symbol, feed.Mark);
+        }
+
+        if (_assetsPricedBy.TryGetValue(feed.Symbol, out var assets))
+        {
+            foreach (var a in assets)
+            {
+                Prices = Prices.WithPrice(a, feed.Index);
+            }
+        }
+    }
+
+    private void Record(PriceFeed feed)
+    {
+        if (!Metrics.Index.TryGetValue(feed.Symbol, out var index))
+        {
+            Metrics.Index[feed.Symbol] = index = new SeriesRecorder();
+            Metrics.Mark[feed.Symbol] = new SeriesRecorder();
+        }
+
+        index.Add(Now, feed.Index);
+        Metrics.Mark[feed.Symbol].Add(Now, feed.Mark);
+    }
+
+    private void RunCascade()
+    {
+        var rounds = 0;
+        while (Coordinator.Pending > 0 && rounds < Coordinator.Settings.MaxRoundsPerTick)
+        {
+            var outcome = Coordinator.RunRound(_now, this);
+            if (!outcome.Executed)
+            {
+                break;
+            }
+
+            rounds++;
+            Metrics.Rounds++;
+            Metrics.DeepestRound = Math.Max(Metrics.DeepestRound, Coordinator.Depth);
+            _woken.Clear();
+            foreach (var (instrument, qty) in outcome.NetFlow)
+            {
+                var feed = _feeds[instrument];
+                if (feed.OnRoundFlow(Coordinator.Round, _now, qty) is { } impact)
+                {
+                    _journal.Append(EngineIds.Feed(feed.Symbol), impact);
+                    UpdatePrices(feed);
+                    feed.Bands.Wake(feed.Mark, _woken);
+                    Record(feed);
+                }
+            }
+
+            _woken.AddRange(outcome.Touched);
+            RemarginAll(_woken);
+            if (outcome.Actions == 0)
+            {
+                break;
+            }
+        }
+    }
+
+    private void RemarginAll(List<long> ids)
+    {
+        ids.Sort();
+        var last = long.MinValue;
+        foreach (var id in ids)
+        {
+            if (id != last)
+            {
+                Remargin(id);
+                last = id;
+            }
+        }
+    }
+
+    private void Remargin(long id)
+    {
+        var state = _accounts[id];
+        if (!state.HasPositions && state.State == RiskState.Healthy)
+        {
+            return;
+        }
+
+        var r = AccountLogic.Remargin(state, Model, Prices, _now);
+        if (r.Changed is { } changed)
+        {
+            Emit(id, changed);
+        }
+
+        foreach (var (instrument, band) in r.Bands.Marks)
+        {
+            _feeds[instrument].Bands.Register(id, band.Low, band.High);
+        }
+
+        foreach (var (asset, band) in r.Bands.AssetPrices)
+        {
+            if (_assetFeed.TryGetValue(asset, out var symbol))
+            {
+                _feeds[symbol].AssetBands.Register(id, band.Low, band.High);
+            }
+        }
+
+        if (id == _scenario.MarketMaker.AccountId)
+        {
+            return;
+        }
+
+        if (r.Bands.State >= RiskState.Liquidating)
+        {
+            Coordinator.Request(id, r.Bands.State, AccountLogic.Severity(_accounts[id], Model, Prices));
+        }
+        else
+        {
+            Coordinator.Cancel(id);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Emit(long id, AccountEvent e)
+    {
+        _accounts[id] = AccountLogic.Apply(_accounts[id], e, Model);
+        _journal.Append(EngineIds.Account(id), e);
+        switch (e)
+        {
+            case Deposited d:
+                Metrics.NetDeposits[d.Asset] = (Metrics.NetDeposits.TryGetValue(d.Asset, out var dep) ? dep : 0m) + d.Amount;
+                break;
+            case Withdrawn w:
+                Metrics.NetDeposits[w.Asset] = (Metrics.NetDeposits.TryGetValue(w.Asset, out var wd) ? wd : 0m) - w.Amount;
+                break;
+            case RiskStateChanged s:
+                Transitions?.Add((id, s.TimeMicros, s.From, s.To));
+                if (s.To == RiskState.Warning && s.From < RiskState.Warning)
+                {
+                    Metrics.MarginCalls++;
+                    Metrics.Fate(id, AccountFate.MarginCalled);
+                }
+                else if (s.To > RiskState.Warning)
+                {
+                    Metrics.Fate(id, AccountFate.MarginCalled);
+                }
+
+                break;
+            case LiquidationFilled f when id != _scenario.MarketMaker.AccountId:
+                Metrics.Liquidations++;
+                var spec = Model.Catalog.Instrument(f.Instrument);
+                Metrics.LiquidationNotional += Math.Abs(PositionMath.Notional(spec, f.SizeDelta, f.Price));
+                Metrics.LiquidationRate.Record(Now);
+                Metrics.Fate(id, _accounts[id].HasPositions ? AccountFate.PartiallyLiquidated : AccountFate.Liquidated);
+                _log?.Information("liquidation {Account} {Instrument} size {Size} at {Price} round {Round}", id, f.Instrument, f.SizeDelta, f.Price, f.Round);
+                break;
+            case WaterfallSettled w when w.Role == "bankrupt":
+                Metrics.Fate(id, AccountFate.Bankrupt);
+                break;
+            case WaterfallSettled w when w.Role == "counterparty" && id != _scenario.MarketMaker.AccountId:
+                Metrics.Fate(id, AccountFate.Deleveraged);
+                break;
+        }
+    }
+
+    /// <inheritdoc />
+    public void Emit(CoordinatorEvent e)
+    {
+        _journal.Append(EngineIds.Coordinator, e);
+        switch (e)
+        {
+            case LiquidationExecuted l:
+                Metrics.Fund(Now, l.InsuranceFund);
+                break;
+            case BankruptcyResolved b:
+                Metrics.BadDebt += b.Deficit;
+                Metrics.AdlCount += b.AdlFills;
+                Metrics.AdlNotional += Math.Abs(b.AdlNotional);
+                Metrics.Socialized += b.Socialized;
+                Metrics.Unassigned += b.Unassigned;
+                if (b.Unassigned != 0m && Metrics.UnassignedEvidence.Count < 10)
+                {
+                    Metrics.UnassignedEvidence.Add($"account {b.AccountId} round {b.Round}: unassigned {b.Unassigned.ToString(CultureInfo.InvariantCulture)}");
+                }
+
+                Metrics.Fund(Now, b.InsuranceFund);
+                _log?.Information("bankruptcy {Account} round {Round}: deficit {Deficit}, insurance {Insurance}, ADL {Adl}, socialized {Socialized}", b.AccountId, b.Round, b.Deficit, b.Insurance, b.AdlCharged, b.Socialized);
+                break;
+        }
+    }
+
+    /// <summary>Margin ratio inputs (MM, equity) of every trading account, for the histograms.</summary>
+    public IEnumerable<(decimal MaintenanceMargin, decimal Equity)> MarginInputs()
+    {
+        foreach (var id in _ids)
+        {
+            if (id == _scenario.MarketMaker.AccountId)
+            {
+                continue;
+            }
+
+            var risk = MarginEngine.Evaluate(_accounts[id].Account, Model.Catalog, Prices, Model.Risk.Portfolio);
+            yield return (risk.Maintenance, risk.Equity);
+        }
+    }
+
+    /// <summary>Every account state, ascending id.</summary>
+    public IEnumerable<EngineAccount> Accounts() => _ids.Select(id => _accounts[id]);
+}
