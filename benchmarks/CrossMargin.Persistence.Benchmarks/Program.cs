@@ -16,9 +16,8 @@ using NpgsqlTypes;
 // same rows into the same table. Usage: [--quick] [--backend sqlite|postgres|all]
 var quick = args.Contains("--quick");
 var backendArg = args.SkipWhile(a => a != "--backend").Skip(1).FirstOrDefault() ?? "all";
-var scale = quick ? 1 : 5;
-var writeEvents = 200_000 * scale;
-var persistStyleEvents = 20_000 * scale;
+var writeEvents = quick ? 100_000 : 1_000_000;
+var persistStyleEvents = quick ? 10_000 : 100_000;
 var oneStream = quick ? 200_000 : 1_000_000;
 var shortStreams = quick ? 20_000 : 100_000;
 const int EventsPerShortStream = 10;
@@ -52,7 +51,7 @@ try
             {
                 PostgresInsertMode = mode,
                 GroupCommit = new GroupCommitOptions(MaxBatchRows: BatchRows, Parallelism: 2),
-            }, replay: mode == PostgresInsertMode.Copy);
+            }, full: mode == PostgresInsertMode.Copy);
         }
     }
 }
@@ -62,7 +61,8 @@ finally
     Directory.Delete(root, recursive: true);
 }
 
-async Task RunBackendAsync(string label, Func<string, Task<SqlJournalOptions>> optionsFor, bool replay = true)
+// full = false: only the 1,000-writer journal run beside its baseline (to compare PostgreSQL insert methods).
+async Task RunBackendAsync(string label, Func<string, Task<SqlJournalOptions>> optionsFor, bool full = true)
 {
     Console.WriteLine($"== {label}");
     // Warm-up (JIT, connection pools) on a scratch database, not measured.
@@ -75,7 +75,8 @@ async Task RunBackendAsync(string label, Func<string, Task<SqlJournalOptions>> o
     await WriteRunAsync(await optionsFor("warmup2"), 100, 20_000, maxPerCall: 200);
 
     var baselines = new Dictionary<int, double>();
-    foreach (var writers in new[] { 1, 100, 1000 })
+    var writerCounts = full ? new[] { 1, 100, 1000 } : new[] { 1000 };
+    foreach (var writers in writerCounts)
     {
         var baselineOptions = await optionsFor($"baseline{writers}");
         await using (var prime = await SqlJournal.OpenAsync(baselineOptions, serializer))
@@ -86,10 +87,16 @@ async Task RunBackendAsync(string label, Func<string, Task<SqlJournalOptions>> o
         Console.WriteLine($"  baseline: raw batched insert, {BatchRows:N0}-row transactions, {writers,5:N0} ids interleaved:     {baselines[writers],12:N0} rows/s");
     }
 
-    foreach (var writers in new[] { 1, 100, 1000 })
+    foreach (var writers in writerCounts)
     {
         var rate = await WriteRunAsync(await optionsFor($"w{writers}"), writers, writeEvents, maxPerCall: 200);
         Console.WriteLine($"  write, {writers,5:N0} writers, PersistAsync-style (≤200 queued events per write):   {rate,12:N0} events/s  ratio {rate / baselines[writers]:0.00}");
+    }
+
+    if (!full)
+    {
+        Console.WriteLine();
+        return;
     }
 
     foreach (var writers in new[] { 100, 1000 })
@@ -106,12 +113,6 @@ async Task RunBackendAsync(string label, Func<string, Task<SqlJournalOptions>> o
         var rate = await ActorBench.RunAsync(journal, serializer, actors, total / actors, persistAsync, note);
         var style = persistAsync ? "PersistAsync" : "Persist     ";
         Console.WriteLine($"  actors, {actors,5:N0} persistent actors, {style} ({total:N0} events):            {rate,12:N0} events/s  ratio {rate / baselines[actors]:0.00}");
-    }
-
-    if (!replay)
-    {
-        Console.WriteLine();
-        return;
     }
 
     var one = await optionsFor("replay1");

@@ -17,10 +17,10 @@ public class FanOutBenchmarks
     [GlobalSetup(Target = nameof(Kernel))]
     public void SetUpKernel() => _kernel = KernelFanOut.CreateAsync(Targets).GetAwaiter().GetResult();
 
-    [Benchmark(Baseline = true, OperationsPerInvoke = Targets, Description = "raw channels")]
+    [Benchmark(Baseline = true, OperationsPerInvoke = Targets)]
     public Task RawChannels() => _raw!.RunRoundAsync();
 
-    [Benchmark(OperationsPerInvoke = Targets, Description = "kernel")]
+    [Benchmark(OperationsPerInvoke = Targets)]
     public Task Kernel() => _kernel!.RunRoundAsync();
 
     [GlobalCleanup]

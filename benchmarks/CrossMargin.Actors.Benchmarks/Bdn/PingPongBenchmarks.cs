@@ -29,10 +29,10 @@ public class PingPongBenchmarks
     [GlobalSetup(Target = nameof(Kernel))]
     public void SetUpKernel() => _kernel = new KernelPingPong(Pairs);
 
-    [Benchmark(Baseline = true, OperationsPerInvoke = MessagesPerInvoke, Description = "raw channels")]
+    [Benchmark(Baseline = true, OperationsPerInvoke = MessagesPerInvoke)]
     public Task RawChannels() => _raw!.RunAsync(InFlight, QuotaPerPair);
 
-    [Benchmark(OperationsPerInvoke = MessagesPerInvoke, Description = "kernel")]
+    [Benchmark(OperationsPerInvoke = MessagesPerInvoke)]
     public Task Kernel() => _kernel!.RunAsync(InFlight, QuotaPerPair);
 
     [GlobalCleanup]

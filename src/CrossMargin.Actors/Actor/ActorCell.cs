@@ -29,32 +29,54 @@ internal sealed partial class ActorCell : IActorContext, IThreadPoolWorkItem
     private ActorBase? _actor;
     private List<Receive>? _behaviours;
     private Envelope? _current;
-    private IActorRef? _currentSenderOverride;
     private bool _senderOverridden;
 
     // suspension reasons (touched only inside turns)
     private bool _failed;
-    private object? _failedMessage;
     private bool _awaitingAsync;
-    private int _asyncGeneration; // bumped when a failure/restart abandons a pending async handler
-    private Envelope? _asyncEnvelope;
     private int _suspendCount;
     private bool _terminating;
-    private Exception? _restartCause;
     private bool _restarting;
 
     private Dictionary<string, ActorCell>? _children; // guarded by lock(this)
-    private HashSet<ActorCell>? _stoppingChildren;     // guarded by lock(this)
-    private Dictionary<ActorCell, ChildRestartStats>? _childStats;
-    private int _nameCounter;
-    private HashSet<IActorRef>? _watching;
-    private HashSet<IActorRef>? _terminatedQueued;
-    private HashSet<IActorRef>? _watchedBy;
-    private TimerScheduler? _timers;
-    private ActorStash? _stash;
-    private TimeSpan? _receiveTimeout;
-    private ICancelable? _receiveTimeoutTask;
-    private ActorTaskScheduler? _taskScheduler;
+
+    // Rarely used state lives in a side object allocated on first use, so an idle actor stays small.
+    private CellExtras? _x;
+
+    // Thread-safe creation: children bookkeeping may be touched from ActorOf/Stop callers on other threads.
+    private CellExtras X => Volatile.Read(ref _x) ?? Interlocked.CompareExchange(ref _x, new CellExtras(), null) ?? _x!;
+
+    private IActorRef? _currentSenderOverride { get => _x?.SenderOverride; set { if (_x != null || value != null) X.SenderOverride = value; } }
+
+    private object? _failedMessage { get => _x?.FailedMessage; set { if (_x != null || value != null) X.FailedMessage = value; } }
+
+    private int _asyncGeneration { get => _x?.AsyncGeneration ?? 0; set => X.AsyncGeneration = value; } // bumped when a failure/restart abandons a pending async handler
+
+    private Envelope? _asyncEnvelope { get => _x?.AsyncEnvelope; set { if (_x != null || value != null) X.AsyncEnvelope = value; } }
+
+    private Exception? _restartCause { get => _x?.RestartCause; set { if (_x != null || value != null) X.RestartCause = value; } }
+
+    private HashSet<ActorCell>? _stoppingChildren { get => _x?.StoppingChildren; set { if (_x != null || value != null) X.StoppingChildren = value; } } // guarded by lock(this)
+
+    private Dictionary<ActorCell, ChildRestartStats>? _childStats { get => _x?.ChildStats; set { if (_x != null || value != null) X.ChildStats = value; } }
+
+    private int _nameCounter { get => _x?.NameCounter ?? 0; set => X.NameCounter = value; }
+
+    private HashSet<IActorRef>? _watching { get => _x?.Watching; set { if (_x != null || value != null) X.Watching = value; } }
+
+    private HashSet<IActorRef>? _terminatedQueued { get => _x?.TerminatedQueued; set { if (_x != null || value != null) X.TerminatedQueued = value; } }
+
+    private HashSet<IActorRef>? _watchedBy { get => _x?.WatchedBy; set { if (_x != null || value != null) X.WatchedBy = value; } }
+
+    private TimerScheduler? _timers { get => _x?.Timers; set { if (_x != null || value != null) X.Timers = value; } }
+
+    private ActorStash? _stash { get => _x?.Stash; set { if (_x != null || value != null) X.Stash = value; } }
+
+    private TimeSpan? _receiveTimeout { get => _x?.ReceiveTimeout; set { if (_x != null || value != null) X.ReceiveTimeout = value; } }
+
+    private ICancelable? _receiveTimeoutTask { get => _x?.ReceiveTimeoutTask; set { if (_x != null || value != null) X.ReceiveTimeoutTask = value; } }
+
+    private ActorTaskScheduler? _taskScheduler { get => _x?.TaskScheduler; set { if (_x != null || value != null) X.TaskScheduler = value; } }
 
     internal ActorCell(ActorSystem system, ActorCell? parent, ActorPath path, Props props, MessageDispatcher dispatcher, int capacity)
     {
@@ -566,4 +588,25 @@ internal sealed partial class ActorCell : IActorContext, IThreadPoolWorkItem
         (_terminatedQueued ??= new HashSet<IActorRef>()).Add(actor);
         Post(new Terminated(actor, true, false), actor);
     }
+}
+
+/// <summary>An actor's rarely used state (watchers, timers, stash, async and restart bookkeeping); allocated on first use.</summary>
+internal sealed class CellExtras
+{
+    public IActorRef? SenderOverride;
+    public object? FailedMessage;
+    public int AsyncGeneration;
+    public Envelope? AsyncEnvelope;
+    public Exception? RestartCause;
+    public HashSet<ActorCell>? StoppingChildren;
+    public Dictionary<ActorCell, ChildRestartStats>? ChildStats;
+    public int NameCounter;
+    public HashSet<IActorRef>? Watching;
+    public HashSet<IActorRef>? TerminatedQueued;
+    public HashSet<IActorRef>? WatchedBy;
+    public TimerScheduler? Timers;
+    public ActorStash? Stash;
+    public TimeSpan? ReceiveTimeout;
+    public ICancelable? ReceiveTimeoutTask;
+    public ActorTaskScheduler? TaskScheduler;
 }

@@ -73,41 +73,44 @@ public static class PopulationGenerator
 
         var mmTrades = new List<SeedTrade>();
         var mmId = marketMaker.AccountId;
-        var longs = new List<(int Account, decimal Size)>();
-        var shorts = new List<(int Account, decimal Size)>();
+        // One pass buckets every position by instrument (in account-id order) and books the market maker's share.
+        var longsBy = new List<(int Account, decimal Size)>[ctx.Instruments.Length];
+        var shortsBy = new List<(int Account, decimal Size)>[ctx.Instruments.Length];
+        for (var k = 0; k < ctx.Instruments.Length; k++)
+        {
+            longsBy[k] = new List<(int Account, decimal Size)>(n / 2);
+            shortsBy[k] = new List<(int Account, decimal Size)>(n / 2);
+        }
+
+        for (var i = 0; i < n; i++)
+        {
+            foreach (var (k, size) in positions[i])
+            {
+                var spec = ctx.Instruments[k];
+                var withMm = RoundLot(size * ctx.Settings.MarketMakerShare, spec.LotSize);
+                if (withMm != 0m)
+                {
+                    AddPair(trades[i], mmTrades, spec.Id, withMm, ctx.Marks[k], AccountId(i), mmId);
+                }
+
+                var rest = size - withMm;
+                if (rest > 0m)
+                {
+                    longsBy[k].Add((i, rest));
+                }
+                else if (rest < 0m)
+                {
+                    shortsBy[k].Add((i, -rest));
+                }
+            }
+        }
+
         for (var k = 0; k < ctx.Instruments.Length; k++)
         {
             var spec = ctx.Instruments[k];
             var price = ctx.Marks[k];
-            longs.Clear();
-            shorts.Clear();
-            for (var i = 0; i < n; i++)
-            {
-                foreach (var (instrument, size) in positions[i])
-                {
-                    if (instrument != k)
-                    {
-                        continue;
-                    }
-
-                    var withMm = RoundLot(size * ctx.Settings.MarketMakerShare, spec.LotSize);
-                    if (withMm != 0m)
-                    {
-                        AddPair(trades[i], mmTrades, spec.Id, withMm, price, AccountId(i), mmId);
-                    }
-
-                    var rest = size - withMm;
-                    if (rest > 0m)
-                    {
-                        longs.Add((i, rest));
-                    }
-                    else if (rest < 0m)
-                    {
-                        shorts.Add((i, -rest));
-                    }
-                }
-            }
-
+            var longs = longsBy[k];
+            var shorts = shortsBy[k];
             int a = 0, b = 0;
             decimal leftLong = longs.Count > 0 ? longs[0].Size : 0m, leftShort = shorts.Count > 0 ? shorts[0].Size : 0m;
             while (a < longs.Count && b < shorts.Count)
@@ -350,6 +353,9 @@ public static class PopulationGenerator
         {
             var sizes = new (int Instrument, decimal Size)[drafts.Count];
             var scale = 1m;
+            // Portfolio margin charges the collateral's own price risk too: only the rest scales with the sizes.
+            var fixedPart = Mode == MarginMode.Portfolio ? Initial([], deposits) : 0m;
+            var budget = weighted * ImSafety;
             for (var attempt = 0; attempt < 12; attempt++)
             {
                 for (var j = 0; j < drafts.Count; j++)
@@ -365,22 +371,31 @@ public static class PopulationGenerator
                 }
 
                 var initial = Initial(sizes, deposits);
-                if (initial <= weighted * ImSafety)
+                if (initial <= budget)
                 {
                     return sizes;
                 }
 
-                scale *= weighted * ImSafety / initial * 0.99m;
+                scale *= initial > fixedPart && budget > fixedPart ? (budget - fixedPart) / (initial - fixedPart) * 0.99m : 0.5m;
             }
 
-            // Even one lot per position is too much for this collateral: keep the affordable positions only.
-            var kept = sizes.Where(p => Initial([p], deposits) <= weighted * ImSafety / sizes.Length).ToArray();
-            if (kept.Length == 0)
+            // Even one lot per position is too much: keep positions, in draw order, while they fit.
+            var kept = new List<(int Instrument, decimal Size)>(sizes.Length);
+            foreach (var p in sizes)
             {
-                throw new RunInputException($"crossmargin.engine.population: an account with {ConfigReader.Text(weighted)} of collateral cannot afford one lot of any drawn instrument; raise population.collateral.min");
+                kept.Add((p.Instrument, Math.Sign(p.Size) * Instruments[p.Instrument].LotSize));
+                if (Initial([.. kept], deposits) > budget)
+                {
+                    kept.RemoveAt(kept.Count - 1);
+                }
             }
 
-            return kept;
+            if (kept.Count == 0)
+            {
+                throw new RunInputException($"crossmargin.engine.population: an account with {ConfigReader.Text(Math.Round(weighted, 2))} of collateral cannot afford one lot of any drawn instrument in {Mode.ToString().ToLowerInvariant()} margin; raise crossmargin.engine.population.collateral.min");
+            }
+
+            return [.. kept];
         }
 
         /// <summary>Initial margin at the initial prices (valuation asset); portfolio mode asks the risk core's scenario grid.</summary>

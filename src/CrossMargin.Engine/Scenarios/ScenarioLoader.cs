@@ -142,8 +142,22 @@ public static class ScenarioLoader
         }
     }
 
+    private static string Origin(Config c) => $"{c.Root.Origin.Source}:{c.Root.Origin.Line}";
+
+    /// <summary>Maps whose keys are names the user chooses: a --set may add a new key anywhere under them.</summary>
+    private static readonly string[] OpenMaps =
+    [
+        $"{Engine}.instruments.", $"{Engine}.assets.", $"{Engine}.market-maker.deposits.", $"{Engine}.population.collateral-mix.",
+        $"{Engine}.population.instruments.", $"{ScenarioRoot}.",
+    ];
+
     private static void CheckSetPath(Config config, ConfigOverride set)
     {
+        if (OpenMaps.Any(m => set.Path.StartsWith(m, StringComparison.Ordinal)))
+        {
+            return;
+        }
+
         string parent;
         try
         {
@@ -341,7 +355,7 @@ public static class ScenarioLoader
                     }
                     catch (RunInputException e)
                     {
-                        throw new RunInputException($"{bp}: {e.Message}", e);
+                        throw new RunInputException($"{bp}: {e.Message} ({Origin(rows[j])})", e);
                     }
                 }
 
@@ -350,7 +364,7 @@ public static class ScenarioLoader
                 var lev = Read("max-leverage", 1m, null, false, false);
                 if (1m / lev < mmr)
                 {
-                    throw r.Fail($"{p}.brackets", $"bracket {j}: 1/max-leverage ({ConfigReader.Text(1m / lev)}) must be at least maintenance-rate {ConfigReader.Text(mmr)}");
+                    throw new RunInputException($"{p}.brackets[{j}]: 1/max-leverage ({ConfigReader.Text(1m / lev)}) must be at least maintenance-rate {ConfigReader.Text(mmr)} ({Origin(rows[j])})");
                 }
 
                 brackets.Add(new Bracket(floor, cap, mmr, lev));
@@ -493,7 +507,7 @@ public static class ScenarioLoader
             }
             catch (RunInputException e)
             {
-                throw new RunInputException($"{pm}.groups[{i}]: {e.Message}", e);
+                throw new RunInputException($"{pm}.groups[{i}]: {e.Message} ({Origin(g)})", e);
             }
         }).ToList();
         var portfolio = new Risk.Portfolio.PortfolioMarginConfig(
@@ -567,7 +581,7 @@ public static class ScenarioLoader
             }
             catch (RunInputException e)
             {
-                throw new RunInputException($"{p}.leverage[{i}]: {e.Message}", e);
+                throw new RunInputException($"{p}.leverage[{i}]: {e.Message} ({Origin(row)})", e);
             }
         }).ToList();
         if (leverage.Count == 0)
@@ -700,11 +714,11 @@ public static class ScenarioLoader
             }
             catch (RunInputException e)
             {
-                throw new RunInputException($"{sp}: {e.Message} ({r.Where(sp)})", e);
+                throw new RunInputException($"{sp}: {e.Message} ({Origin(shocks[i])})", e);
             }
             catch (ArgumentException e)
             {
-                throw new RunInputException($"{sp}: {e.Message} ({r.Where(sp)})", e);
+                throw new RunInputException($"{sp}: {e.Message} ({Origin(shocks[i])})", e);
             }
         }
 

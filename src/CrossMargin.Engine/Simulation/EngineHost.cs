@@ -294,7 +294,9 @@ public sealed class EngineHost : ILiquidationPorts
         var rounds = 0;
         while (Coordinator.Pending > 0 && rounds < Coordinator.Settings.MaxRoundsPerTick)
         {
+            DbgCoordSw.Start();
             var outcome = Coordinator.RunRound(_now, this);
+            DbgCoordSw.Stop();
             if (!outcome.Executed)
             {
                 break;
@@ -339,12 +341,35 @@ public sealed class EngineHost : ILiquidationPorts
         }
     }
 
+    /// <summary>Debug.</summary>
+    public static long DbgRemargins;
+
+    /// <summary>Debug.</summary>
+    public static readonly System.Diagnostics.Stopwatch DbgRemarginSw = new();
+
+    /// <summary>Debug.</summary>
+    public static readonly System.Diagnostics.Stopwatch DbgCoordSw = new();
+
     private void Remargin(long id)
     {
-        var state = _accounts[id];
-        if (!state.HasPositions && state.State == RiskState.Healthy)
+        DbgRemargins++;
+        DbgRemarginSw.Start();
+        try
         {
-            return;
+            RemarginCore(id);
+        }
+        finally
+        {
+            DbgRemarginSw.Stop();
+        }
+    }
+
+    private void RemarginCore(long id)
+    {
+        var state = _accounts[id];
+        if (!state.HasPositions && state.State == RiskState.Healthy && !HasLiability(state))
+        {
+            return; // no positions and no debt: equity cannot go negative, nothing can change
         }
 
         var r = AccountLogic.Remargin(state, Model, Prices, _now);
@@ -379,6 +404,19 @@ public sealed class EngineHost : ILiquidationPorts
         {
             Coordinator.Cancel(id);
         }
+    }
+
+    private static bool HasLiability(EngineAccount state)
+    {
+        foreach (var b in state.Account.Balances.Values)
+        {
+            if (b < 0m)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <inheritdoc />

@@ -95,8 +95,11 @@ public sealed class SimulationRunner : ISimulationRunner
         }
 
         LastHost = host;
+        var t0 = Stopwatch.StartNew();
         host.Seed();
+        Console.Error.WriteLine($"DBG seed {t0.ElapsedMilliseconds}");
         host.RegisterAll();
+        Console.Error.WriteLine($"DBG register {t0.ElapsedMilliseconds}");
         var before = MarginRatioHistogram.Build(host.MarginInputs());
         var partial = false;
         DateTimeOffset? first = null;
@@ -118,6 +121,7 @@ public sealed class SimulationRunner : ISimulationRunner
             }
         }
 
+        Console.Error.WriteLine($"DBG ticks {t0.ElapsedMilliseconds} remargins {EngineHost.DbgRemargins} remarginMs {EngineHost.DbgRemarginSw.ElapsedMilliseconds} coordMs {EngineHost.DbgCoordSw.ElapsedMilliseconds}");
         var after = MarginRatioHistogram.Build(host.MarginInputs());
         var invariants = Invariants.Check(host);
         var stateHash = StateHasher.Hash(host);
@@ -125,6 +129,7 @@ public sealed class SimulationRunner : ISimulationRunner
         var events = writer.Events;
         writer.Append(EngineIds.Run, new RunCompleted(journalHash, events, stateHash, partial));
         writer.Complete();
+        Console.Error.WriteLine($"DBG end {t0.ElapsedMilliseconds}");
         progress?.Report(Progress(host, writer, scenario));
         var m = host.Metrics;
         return new SimulationReport

@@ -77,12 +77,6 @@ public abstract class ReceivePersistentActor : PersistentActor
             }
         }
 
-        if (message is SaveSnapshotFailure or DeleteSnapshotsFailure or DeleteMessagesFailure)
-        {
-            // Unhandled failure replies are worth a warning, as in Akka.Persistence.
-            Unhandled(message);
-        }
-
         return false;
     }
 

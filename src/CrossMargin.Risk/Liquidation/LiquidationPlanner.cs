@@ -11,7 +11,8 @@ namespace CrossMargin.Risk.Liquidation;
 /// fewest lots that bring equity − fee to the exit level (liquidation-ratio·MM + exit-buffer·notional), found by
 /// bisection over whole lots — sizes therefore round UP to the lot, and the bracket changes are handled exactly.
 /// Strategy caps (fraction, notional per round) round DOWN and win over restoring. Because every MMR exceeds the fee
-/// rate, cutting a position never lowers equity − exit level, so the search is monotone.
+/// rate, cutting a position never lowers equity − exit level, so the search is monotone. Under portfolio margin a
+/// hedge leg is the exception: the planner then cuts only as far as it helps (possibly not at all).
 /// </summary>
 public static class LiquidationPlanner
 {
@@ -61,6 +62,11 @@ public static class LiquidationPlanner
             }
 
             var lots = MinLotsToExit(current, catalog, prices, config, id, maxLots);
+            if (lots == 0)
+            {
+                continue; // a hedge leg under portfolio margin: cutting it would raise the requirement
+            }
+
             var delta = -Math.Sign(pos.Size) * lots * spec.LotSize;
             var o = Order(current.Id, spec, delta, mark, prices, config);
             orders.Add(o);
@@ -124,6 +130,12 @@ public static class LiquidationPlanner
         return new LiquidationPlan(LiquidationKind.CloseOut, orders, after.Equity >= 0m, after.Equity, 0m, TimeSpan.Zero);
     }
 
+    private static decimal Excess(Account account, RiskCatalog catalog, MarketPrices prices, RiskConfig config)
+    {
+        var r = MarginEngine.Evaluate(account, catalog, prices, config.Portfolio);
+        return r.Equity - RiskStateMachine.ExitLevel(r.Maintenance, r.Notional, config.Thresholds);
+    }
+
     private static long MaxLots(Position pos, InstrumentSpec spec, decimal unitNotional, LiquidationStrategy s, decimal? budget)
     {
         var all = (long)(Math.Abs(pos.Size) / spec.LotSize);
@@ -142,27 +154,51 @@ public static class LiquidationPlanner
         return max;
     }
 
+    /// <summary>
+    /// Fewest lots (≤ <paramref name="maxLots"/>) that reach the exit level; if none does, the lot count that leaves
+    /// the most excess (0 when cutting does not help). Excess is concave in the lots cut (MM is convex in size through
+    /// rising bracket rates or a max over scenarios; equity falls linearly by the fee), so a search on the sign of
+    /// the next lot's gain finds the best cut and, below it, excess rises monotonically.
+    /// </summary>
     private static long MinLotsToExit(Account account, RiskCatalog catalog, MarketPrices prices, RiskConfig config, string id, long maxLots)
     {
         var spec = catalog.Instrument(id);
         var pos = account.Positions[id];
         var mark = prices.Mark(id);
-        bool Ok(long lots)
+        var cache = new Dictionary<long, Account>();
+        Account After(long lots) => cache.TryGetValue(lots, out var a) ? a : cache[lots] =
+            lots == 0 ? account : Close(account, catalog, Order(account.Id, spec, -Math.Sign(pos.Size) * lots * spec.LotSize, mark, prices, config));
+        bool Ok(long lots) => Reached(After(lots), catalog, prices, config, id);
+
+        if (Ok(maxLots))
         {
-            var o = Order(account.Id, spec, -Math.Sign(pos.Size) * lots * spec.LotSize, mark, prices, config);
-            return Reached(Close(account, catalog, o), catalog, prices, config, id);
+            return Smallest(0, maxLots, Ok);
         }
 
-        if (!Ok(maxLots))
+        long lo = 0, hi = maxLots;
+        while (lo < hi)
         {
-            return maxLots;
+            var mid = lo + ((hi - lo) / 2);
+            if (Excess(After(mid + 1), catalog, prices, config) > Excess(After(mid), catalog, prices, config))
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
         }
 
-        long lo = 0, hi = maxLots; // Ok(hi) holds; Ok(lo) is treated as false
+        return Ok(lo) ? Smallest(0, lo, Ok) : lo;
+    }
+
+    /// <summary>Smallest n in (lo, hi] with ok(n), given ok(hi) and ok monotone on [lo, hi].</summary>
+    private static long Smallest(long lo, long hi, Func<long, bool> ok)
+    {
         while (hi - lo > 1)
         {
             var mid = lo + ((hi - lo) / 2);
-            if (Ok(mid))
+            if (ok(mid))
             {
                 hi = mid;
             }

@@ -85,10 +85,10 @@ public sealed class CoordinatorTests
     public void Severity_queue_should_serve_the_worse_account_first()
     {
         var ports = Setup();
-        ports.Open(3, 1000m, 0m);
+        ports.Open(3, 1005m, 0m);
         ports.Trade(3, 0.1m);
-        ports.Prices = Prices(91_000m);
-        ports.Btc.OnIndex(1, 91_000m);
+        ports.Prices = Prices(90_800m); // equity: account 1 80, account 3 85, both below MM 90.8
+        ports.Btc.OnIndex(1, 90_800m);
         var coordinator = new LiquidationCoordinatorLogic(CoordinatorLimits.Default);
         coordinator.Request(3, RiskState.Liquidating, 5m);
         coordinator.Request(1, RiskState.Liquidating, 9m);

@@ -105,8 +105,9 @@ public sealed class ScenarioLoaderTests : IDisposable
         Assert.Equal(TickSourceKind.Historical, scenario.SourceKind);
         var first = scenario.CreateTickSource().Ticks().First();
         Assert.Equal("BTC-PERP", first.Instrument);
-        Assert.Equal(first.Price, scenario.Instrument("BTC-PERP").InitialPrice);
-        Assert.Equal(first.Price, scenario.InitialPrices.Price("BTC"));
+        var rounded = Math.Round(first.Price / 0.1m, 0, MidpointRounding.ToEven) * 0.1m;
+        Assert.Equal(rounded, scenario.Instrument("BTC-PERP").InitialPrice);
+        Assert.Equal(rounded, scenario.InitialPrices.Price("BTC"));
         Assert.Equal(first.Time, scenario.StartTime);
         Assert.NotNull(scenario.Depth);
         Assert.Equal("BTC-PERP", scenario.DepthInstrument);
@@ -159,7 +160,7 @@ public sealed class ScenarioLoaderTests : IDisposable
         Assert.Equal("mine", scenario.Description);
         Assert.Equal(path, scenario.Source);
         Assert.Equal(40, scenario.Population.Count);
-        Assert.Equal([100m, 91.66m, 83.33m, 75m, 66.66m, 58.33m, 50m], scenario.CreateTickSource().Ticks().Select(t => t.Price));
+        Assert.Equal([100m, 91.67m, 83.33m, 75m, 66.67m, 58.33m, 50m], scenario.CreateTickSource().Ticks().Select(t => t.Price));
     }
 
     [Fact]
@@ -269,7 +270,8 @@ public sealed class ScenarioLoaderTests : IDisposable
     public void A_bad_bracket_should_name_the_instrument_and_bracket()
     {
         var e = Assert.Throws<RunInputException>(() => Load("crash", sets: "crossmargin.engine.instruments.BTC-PERP.brackets=[{notional-cap=100, maintenance-rate=0.2, max-leverage=20}]"));
-        Assert.Contains("crossmargin.engine.instruments.\"BTC-PERP\".brackets", e.Message);
+        Assert.Contains("crossmargin.engine.instruments.\"BTC-PERP\".brackets[0]", e.Message);
+        Assert.Contains("(--set:1)", e.Message);
         Assert.Contains("1/max-leverage (0.05) must be at least maintenance-rate 0.2", e.Message);
     }
 

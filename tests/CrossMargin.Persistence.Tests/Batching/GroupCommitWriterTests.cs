@@ -30,6 +30,22 @@ public sealed class GroupCommitWriterTests
     }
 
     [Fact]
+    public async Task Writer_should_commit_the_writes_of_one_call_in_one_transaction()
+    {
+        var sink = new FakeSink();
+        var gate = new TaskCompletionSource();
+        sink.BeforeCommit = _ => gate.Task;
+        await using var writer = new GroupCommitWriter(sink, FastRetry with { Parallelism = 2 });
+        var blocker = writer.WriteAsync(Write("x", 1));
+        await sink.Entered.Task;
+        sink.BeforeCommit = null;
+        await Task.WhenAll(writer.WriteAllAsync(new[] { Write("a", 1), Write("b", 1), Write("c", 1) }));
+        gate.SetResult();
+        await blocker;
+        Assert.Contains(3, sink.CommittedBatchSizes);
+    }
+
+    [Fact]
     public async Task Writer_should_isolate_a_duplicate_so_the_other_writes_of_the_batch_commit()
     {
         var sink = new FakeSink();

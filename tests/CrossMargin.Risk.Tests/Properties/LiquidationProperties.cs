@@ -89,6 +89,42 @@ public class LiquidationProperties
     }
 
     [Fact]
+    public void A_portfolio_liquidation_order_should_never_lower_the_margin_excess()
+    {
+        var pm = new Risk.Portfolio.PortfolioMarginConfig([new Risk.Portfolio.CorrelationGroup("majors", ["BTC", "ETH"], 0.12m)]).Validate();
+        var config = Fixtures.Config with { Portfolio = pm };
+        PropertyRunner.ForAllSeeds(150, seed =>
+        {
+            var (account, prices) = RandomBooks.Account(seed, MarginMode.Portfolio);
+            var plan = LiquidationPlanner.Plan(account, Fixtures.Catalog, prices, config, RiskState.Liquidating);
+            if (plan.Kind != LiquidationKind.Partial)
+            {
+                return true; // a close-out removes every position; the order of its legs is immaterial
+            }
+
+            decimal Excess(Account a)
+            {
+                var r = MarginEngine.Evaluate(a, Fixtures.Catalog, prices, pm);
+                return r.Equity - RiskStateMachine.ExitLevel(r.Maintenance, r.Notional, config.Thresholds);
+            }
+
+            var current = account;
+            foreach (var o in plan.Orders)
+            {
+                var next = AccountFold.Apply(current, new PositionFilled(o.InstrumentId, o.SizeDelta, o.ReferencePrice, o.ExpectedFee), Fixtures.Catalog);
+                if (Excess(next) < Excess(current))
+                {
+                    return false;
+                }
+
+                current = next;
+            }
+
+            return true;
+        });
+    }
+
+    [Fact]
     public void A_liquidation_order_should_never_increase_risk()
     {
         PropertyRunner.ForAllSeeds(300, seed =>

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using CrossMargin.Risk;
 using CrossMargin.Risk.Events;
 using CrossMargin.Risk.Margin;
@@ -84,6 +83,4 @@ internal static class Fixtures
         var a = Risk.Model.Account.Empty(id, mode).WithBalance("USDT", usdt);
         return positions.Aggregate(a, (acc, p) => acc.WithPosition(p));
     }
-
-    public static ImmutableArray<T> Arr<T>(params T[] items) => [.. items];
 }

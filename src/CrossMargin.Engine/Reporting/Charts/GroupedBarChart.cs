@@ -7,7 +7,7 @@ namespace CrossMargin.Engine.Reporting.Charts;
 /// <remarks>The SVG element carries <c>class="chart grouped-bar-chart"</c>; each bar is a <c>rect</c> with a <c>&lt;title&gt;</c> giving its exact value. Pure; thread-safe.</remarks>
 public static class GroupedBarChart
 {
-    private const double Left = 80, Right = 20, Top = 36, Bottom = 56;
+    private const double Left = 80, Right = 20, Top = 52, Bottom = 56;
 
     /// <summary>Renders <paramref name="spec"/> to SVG markup.</summary>
     /// <exception cref="ArgumentException">A group does not have one value per category.</exception>

@@ -9,7 +9,7 @@ namespace CrossMargin.Engine.Reporting.Charts;
 /// <remarks>The SVG element carries <c>class="chart line-chart"</c> (or <c>bar-chart</c>) and a <c>&lt;title&gt;</c>; styles come from the page's CSS classes <c>axis</c>, <c>grid</c>, <c>label</c>. Pure; thread-safe.</remarks>
 public static class LineChart
 {
-    private const double Left = 80, Right = 36, Top = 36, Bottom = 56;
+    private const double Left = 80, Right = 36, Top = 52, Bottom = 56;
 
     /// <summary>Renders <paramref name="spec"/> to SVG markup.</summary>
     public static string Render(LineChartSpec spec)
@@ -140,12 +140,13 @@ public static class LineChart
 
     internal static void Legend(StringBuilder sb, IEnumerable<(string Name, string Color)> entries, Plot plot)
     {
+        // A row between the title and the plot, so the legend never hides data.
         sb.Append("<g class=\"legend\">");
-        var x = plot.X + 8;
+        var x = plot.X;
         foreach (var (name, color) in entries)
         {
-            Svg.Rect(sb, x, plot.Y + 6, 12, 12, color);
-            Svg.Text(sb, x + 16, plot.Y + 16, name, anchor: "start");
+            Svg.Rect(sb, x, plot.Y - 22, 12, 12, color);
+            Svg.Text(sb, x + 16, plot.Y - 12, name, anchor: "start");
             x += 30 + (7 * name.Length);
         }
 
