@@ -350,6 +350,12 @@ public sealed class EngineHost : ILiquidationPorts
     /// <summary>Debug.</summary>
     public static readonly System.Diagnostics.Stopwatch DbgCoordSw = new();
 
+    /// <summary>Debug.</summary>
+    public static readonly System.Diagnostics.Stopwatch DbgCoordSw2 = new();
+
+    /// <summary>Debug.</summary>
+    public static readonly System.Diagnostics.Stopwatch DbgEmitSw = new();
+
     private void Remargin(long id)
     {
         DbgRemargins++;
@@ -372,10 +378,14 @@ public sealed class EngineHost : ILiquidationPorts
             return; // no positions and no debt: equity cannot go negative, nothing can change
         }
 
+        DbgCoordSw2.Start();
         var r = AccountLogic.Remargin(state, Model, Prices, _now);
+        DbgCoordSw2.Stop();
         if (r.Changed is { } changed)
         {
+            DbgEmitSw.Start();
             Emit(id, changed);
+            DbgEmitSw.Stop();
         }
 
         foreach (var (instrument, band) in r.Bands.Marks)

@@ -121,7 +121,7 @@ public sealed class SimulationRunner : ISimulationRunner
             }
         }
 
-        Console.Error.WriteLine($"DBG ticks {t0.ElapsedMilliseconds} remargins {EngineHost.DbgRemargins} remarginMs {EngineHost.DbgRemarginSw.ElapsedMilliseconds} coordMs {EngineHost.DbgCoordSw.ElapsedMilliseconds}");
+        Console.Error.WriteLine($"DBG ticks {t0.ElapsedMilliseconds} remargins {EngineHost.DbgRemargins} remarginMs {EngineHost.DbgRemarginSw.ElapsedMilliseconds} coordMs {EngineHost.DbgCoordSw.ElapsedMilliseconds} core {EngineHost.DbgCoordSw2.ElapsedMilliseconds} emit {EngineHost.DbgEmitSw.ElapsedMilliseconds}");
         var after = MarginRatioHistogram.Build(host.MarginInputs());
         var invariants = Invariants.Check(host);
         var stateHash = StateHasher.Hash(host);
