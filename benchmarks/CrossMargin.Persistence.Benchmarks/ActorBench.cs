@@ -14,12 +14,12 @@ public static class ActorBench
     public static async Task<double> RunAsync(IJournal journal, EventSerializer serializer, int actors, int eventsPerActor, bool persistAsync, byte[] note)
     {
         using var system = ActorSystem.Create("bench");
-        Persistence.Actors.Persistence.Configure(system, journal, new InMemorySnapshotStore(serializer), new PersistenceSettings { MaxConcurrentRecoveries = 100 });
+        Persistence.Actors.Persistence.Configure(system, journal, new InMemorySnapshotStore(serializer), new PersistenceSettings());
         var run = new Run(actors, actors * (long)eventsPerActor);
         var refs = Enumerable.Range(0, actors)
             .Select(i => system.ActorOf(Props.Create(() => new WriterActor($"actor-{i}", run, persistAsync, note))))
             .ToArray();
-        await run.Ready.Task;
+        await run.Ready.Task.WaitAsync(TimeSpan.FromMinutes(2));
 
         var sw = Stopwatch.StartNew();
         for (var n = 0; n < eventsPerActor; n++)
@@ -30,7 +30,7 @@ public static class ActorBench
             }
         }
 
-        await run.Done.Task;
+        await run.Done.Task.WaitAsync(TimeSpan.FromMinutes(5));
         var rate = run.Expected / sw.Elapsed.TotalSeconds;
         await system.Terminate();
         return rate;
@@ -55,6 +55,10 @@ public static class ActorBench
             }
         }
 
+        public void Fail(Exception cause) => Ready.TrySetException(cause);
+
+        public void FailWrites(Exception cause) => Done.TrySetException(cause);
+
         public void OnPersisted()
         {
             if (Interlocked.Increment(ref _persisted) == Expected)
@@ -67,10 +71,12 @@ public static class ActorBench
     private sealed class WriterActor : ReceivePersistentActor
     {
         private readonly string _pid;
+        private readonly Run _run;
 
         public WriterActor(string pid, Run run, bool persistAsync, byte[] note)
         {
             _pid = pid;
+            _run = run;
             Recover<RecoveryCompleted>(_ => run.OnReady());
             Command<int>(n =>
             {
@@ -87,5 +93,17 @@ public static class ActorBench
         }
 
         public override string PersistenceId => _pid;
+
+        protected override void OnRecoveryFailure(Exception reason, object? message = null)
+        {
+            base.OnRecoveryFailure(reason, message);
+            _run.Fail(new InvalidOperationException($"{_pid}: recovery failed: {reason.Message}", reason));
+        }
+
+        protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+        {
+            base.OnPersistFailure(cause, @event, sequenceNr);
+            _run.FailWrites(new InvalidOperationException($"{_pid}: write #{sequenceNr} failed: {cause.Message}", cause));
+        }
     }
 }

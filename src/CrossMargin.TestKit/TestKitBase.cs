@@ -24,7 +24,15 @@ public abstract class TestKitBase
         TestKitSettings = settings;
         _ref = system.CreateFunctionRef((m, s) =>
         {
-            if (!_queue.IsAddingCompleted) _queue.Add((m, s));
+            try
+            {
+                _queue.Add((m, s));
+            }
+            catch (InvalidOperationException)
+            {
+                // The kit was disposed (inbox completed) while a late sender raced it. Throwing here would fail the
+                // sending actor or kill a timer thread; the message is simply dropped.
+            }
         }, name);
     }
 

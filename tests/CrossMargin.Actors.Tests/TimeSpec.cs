@@ -74,26 +74,81 @@ public sealed class TimeSpec(ITestOutputHelper output)
         var actor = ActorOf(Props.Create(() => new Idle(TestActor)));
         actor.Tell("hello", TestActor);
         ExpectMsg("hello");
+        Settled(actor);
         Advance(TimeSpan.FromSeconds(4));
         actor.Tell("again", TestActor);
         ExpectMsg("again");
+        Settled(actor);
         Advance(TimeSpan.FromSeconds(4));
         ExpectNoMsg(TimeSpan.Zero); // 4 s since the last message: not yet
         Advance(TimeSpan.FromSeconds(1));
         ExpectMsg<ReceiveTimeout>();
     }
 
+    // The reply to a message is sent before the actor re-arms its receive timeout (after the handler returns), so before
+    // moving the clock wait until that turn is over: a Sync is processed after it and does not touch the timeout itself.
+    private void Settled(IActorRef actor)
+    {
+        actor.Tell(Sync.Instance, TestActor);
+        ExpectMsg(Sync.Instance);
+    }
+
+    private sealed class Sync : INotInfluenceReceiveTimeout
+    {
+        public static readonly Sync Instance = new();
+    }
+
     private sealed class Idle : ReceiveActor
     {
-        public Idle(IActorRef probe)
+        public Idle(IActorRef probe, bool once = true)
         {
             Context.SetReceiveTimeout(TimeSpan.FromSeconds(5));
             Receive<ReceiveTimeout>(t =>
             {
                 probe.Tell(t);
-                Context.SetReceiveTimeout(null);
+                if (once) Context.SetReceiveTimeout(null);
             });
+            Receive<Sync>(s => Sender.Tell(s));
             Receive<string>(m => Sender.Tell(m));
         }
+    }
+
+    [Fact]
+    public void Receive_timeout_repeats_until_turned_off_and_timer_payloads_reset_it()
+    {
+        var actor = ActorOf(Props.Create(() => new Idle(TestActor, false)));
+        Settled(actor); // constructed, timeout armed at t0 + 5 s
+        Advance(TimeSpan.FromSeconds(5));
+        ExpectMsg<ReceiveTimeout>();
+        Settled(actor); // the first ReceiveTimeout was handled and the timeout re-armed
+        Advance(TimeSpan.FromSeconds(5));
+        ExpectMsg<ReceiveTimeout>();
+        Watch(actor);
+        Sys.Stop(actor); // its timeout would keep firing into TestActor below
+        ExpectTerminated(actor);
+        var timed = ActorOf(Props.Create(() => new TimedIdle(TestActor)));
+        Settled(timed); // the periodic 3 s timer's payload resets the 5 s receive timeout every time
+        for (var i = 0; i < 4; i++)
+        {
+            Advance(TimeSpan.FromSeconds(3));
+            ExpectMsg("tick");
+            Settled(timed);
+        }
+        ExpectNoMsg(TimeSpan.Zero);
+    }
+
+    private sealed class TimedIdle : ReceiveActor, IWithTimers
+    {
+        public ITimerScheduler Timers { get; set; } = null!;
+
+        public TimedIdle(IActorRef probe)
+        {
+            Context.SetReceiveTimeout(TimeSpan.FromSeconds(5));
+            Receive<ReceiveTimeout>(t => probe.Tell(t));
+            Receive<Sync>(s => Sender.Tell(s));
+            Receive<string>(m => probe.Tell(m));
+        }
+
+        protected override void PreStart() => Timers.StartPeriodicTimer("tick", "tick", TimeSpan.FromSeconds(3));
     }
 }

@@ -161,7 +161,15 @@ internal sealed partial class ActorCell
     private void HandleTerminate()
     {
         if (_terminating || IsClosed) return;
-        _terminating = true;
+        List<ActorCell> children;
+        lock (this)
+        {
+            // Set the flag and snapshot the children under the lock CreateChild takes: a child created concurrently
+            // (e.g. system.ActorOf racing Terminate) is either in the snapshot or refused, never left running while this
+            // actor waits forever for it to stop.
+            _terminating = true;
+            children = _children == null ? new List<ActorCell>() : _children.Values.ToList();
+        }
         _receiveTimeoutTask?.Cancel();
         _timers?.CancelAll();
         if (_watching != null)
@@ -170,7 +178,6 @@ internal sealed partial class ActorCell
                 if (w is InternalActorRef r) r.SendSystemMessage(new Unwatch(w, SelfRef));
             _watching = null;
         }
-        var children = ChildCells();
         foreach (var c in children)
         {
             lock (this) (_stoppingChildren ??= new HashSet<ActorCell>()).Add(c);

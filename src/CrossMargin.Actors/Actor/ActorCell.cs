@@ -294,16 +294,11 @@ internal sealed partial class ActorCell : IActorContext, IThreadPoolWorkItem
 
     private void TrySchedule()
     {
-        while (true)
-        {
-            var s = Volatile.Read(ref _status);
-            if ((s & ScheduledBit) != 0) return;
-            if (Interlocked.CompareExchange(ref _status, s | ScheduledBit, s) == s)
-            {
-                _dispatcher.Schedule(this);
-                return;
-            }
-        }
+        // A full-fence read-modify-write, not a plain read: Post's enqueue ends with an ordinary (release) store of the
+        // node link, and a plain load of _status could be reordered before it (store->load). The consumer could then
+        // clear ScheduledBit and see an empty queue while this producer sees the stale bit: a lost wake-up.
+        if ((Interlocked.Or(ref _status, ScheduledBit) & ScheduledBit) == 0)
+            _dispatcher.Schedule(this);
     }
 
     private bool HasUserMessages => _queue.HasMessages || _front is { Count: > 0 };
@@ -410,12 +405,15 @@ internal sealed partial class ActorCell : IActorContext, IThreadPoolWorkItem
         _senderOverridden = false;
         CurrentStashed = false;
         var message = envelope.Message;
+        var influencesTimeout = message is not INotInfluenceReceiveTimeout;
         try
         {
             switch (message)
             {
                 case TimerMessage tm:
                     var payload = _timers?.Accept(tm);
+                    // As in Akka, a timer message resets the receive timeout unless its payload opts out.
+                    influencesTimeout = payload != null && payload is not INotInfluenceReceiveTimeout;
                     if (payload != null) ReceiveMessage(payload);
                     break;
                 case Terminated t:
@@ -430,7 +428,9 @@ internal sealed partial class ActorCell : IActorContext, IThreadPoolWorkItem
                     ReceiveMessage(message);
                     break;
             }
-            if (_receiveTimeout != null && message is not INotInfluenceReceiveTimeout && !_terminating)
+            // Also re-arm when the previous timeout already fired (one-shot tasks count as cancelled once fired), so
+            // ReceiveTimeout repeats until it is turned off, as in Akka.
+            if (_receiveTimeout != null && !_terminating && (influencesTimeout || _receiveTimeoutTask is null or { IsCancellationRequested: true }))
                 RescheduleReceiveTimeout();
         }
         catch (Exception ex)
@@ -459,6 +459,9 @@ internal sealed partial class ActorCell : IActorContext, IThreadPoolWorkItem
         var scheduler = _taskScheduler ??= new ActorTaskScheduler(this);
         var outer = new Task<Task>(handler);
         outer.RunSynchronously(scheduler);
+        // A handler that throws before returning its task must fail the actor with its own exception (as a synchronous
+        // handler would), not with the AggregateException that outer.Result would raise.
+        if (outer.IsFaulted || outer.IsCanceled) throw Unwrap(outer);
         var task = outer.Result;
         if (task.IsCompleted)
         {

@@ -36,7 +36,12 @@ internal struct MpscQueue
         envelope = new Envelope(next.Message!, next.Sender);
         next.Message = null;
         next.Sender = null;
+        // Unlink the dead stub: if it was promoted to an older GC generation, its Next link would
+        // keep every later node alive and promote them all (measured: most gen0 GCs became gen1).
+        // Safe: the one producer that wrote old.Next did so before we could read it.
+        var old = _head;
         _head = next;
+        old.Next = null;
         return true;
     }
 

@@ -14,7 +14,7 @@ internal static class EngineRegistration
     /// <summary>The services the real program runs with.</summary>
     public static EngineServices Create() => new()
     {
-        Simulation = null,
+        Simulation = ctx => new CrossMargin.Engine.Simulation.SimulationRunner(ctx.Configuration.Config, ctx.Logger),
         Replay = null,
         WhatIf = null,
         Journal = null,

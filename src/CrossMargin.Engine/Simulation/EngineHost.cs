@@ -28,7 +28,10 @@ public sealed class EngineHost : ILiquidationPorts
     private readonly SortedDictionary<string, PriceFeed> _feeds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<string>> _assetsPricedBy = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _assetFeed = new(StringComparer.Ordinal);
+    private const int ParallelThreshold = 256;
     private readonly List<long> _woken = new();
+    private readonly List<long> _batch = new();
+    private Remargined[] _results = new Remargined[64];
     private long _commandId;
     private long _now;
 
@@ -224,10 +227,9 @@ public sealed class EngineHost : ILiquidationPorts
     /// <summary>Classifies every account at the opening prices and registers its bands (before the first tick).</summary>
     public void RegisterAll()
     {
-        foreach (var id in _ids)
-        {
-            Remargin(id);
-        }
+        _woken.Clear();
+        _woken.AddRange(_ids);
+        RemarginAll(_woken);
     }
 
     /// <summary>Feeds one tick: the feed journals it, woken accounts re-margin, then cascade rounds run until quiet.</summary>
@@ -294,9 +296,7 @@ public sealed class EngineHost : ILiquidationPorts
         var rounds = 0;
         while (Coordinator.Pending > 0 && rounds < Coordinator.Settings.MaxRoundsPerTick)
         {
-            DbgCoordSw.Start();
             var outcome = Coordinator.RunRound(_now, this);
-            DbgCoordSw.Stop();
             if (!outcome.Executed)
             {
                 break;
@@ -330,62 +330,74 @@ public sealed class EngineHost : ILiquidationPorts
     private void RemarginAll(List<long> ids)
     {
         ids.Sort();
+        _batch.Clear();
         var last = long.MinValue;
         foreach (var id in ids)
         {
             if (id != last)
             {
-                Remargin(id);
                 last = id;
+                if (NeedsRemargin(_accounts[id]))
+                {
+                    _batch.Add(id);
+                }
             }
         }
+
+        if (_results.Length < _batch.Count)
+        {
+            _results = new Remargined[Math.Max(_batch.Count, _results.Length * 2)];
+        }
+
+        // The pure part (valuation and bands) runs in parallel on large wake-ups; its results are applied in account-id
+        // order on this thread, so events, registrations and queue order are the same as a sequential run.
+        if (_batch.Count >= ParallelThreshold)
+        {
+            Parallel.For(0, _batch.Count, i => _results[i] = Compute(_batch[i]));
+        }
+        else
+        {
+            for (var i = 0; i < _batch.Count; i++)
+            {
+                _results[i] = Compute(_batch[i]);
+            }
+        }
+
+        for (var i = 0; i < _batch.Count; i++)
+        {
+            Commit(_batch[i], _results[i]);
+            _results[i] = default;
+        }
     }
-
-    /// <summary>Debug.</summary>
-    public static long DbgRemargins;
-
-    /// <summary>Debug.</summary>
-    public static readonly System.Diagnostics.Stopwatch DbgRemarginSw = new();
-
-    /// <summary>Debug.</summary>
-    public static readonly System.Diagnostics.Stopwatch DbgCoordSw = new();
-
-    /// <summary>Debug.</summary>
-    public static readonly System.Diagnostics.Stopwatch DbgCoordSw2 = new();
-
-    /// <summary>Debug.</summary>
-    public static readonly System.Diagnostics.Stopwatch DbgEmitSw = new();
 
     private void Remargin(long id)
     {
-        DbgRemargins++;
-        DbgRemarginSw.Start();
-        try
+        var state = _accounts[id];
+        if (NeedsRemargin(state))
         {
-            RemarginCore(id);
-        }
-        finally
-        {
-            DbgRemarginSw.Stop();
+            Commit(id, Compute(id));
         }
     }
 
-    private void RemarginCore(long id)
+    private static bool NeedsRemargin(EngineAccount state) =>
+        state.HasPositions || state.State != RiskState.Healthy || HasLiability(state); // else equity cannot go negative
+
+    private Remargined Compute(long id)
     {
         var state = _accounts[id];
-        if (!state.HasPositions && state.State == RiskState.Healthy && !HasLiability(state))
-        {
-            return; // no positions and no debt: equity cannot go negative, nothing can change
-        }
-
-        DbgCoordSw2.Start();
         var r = AccountLogic.Remargin(state, Model, Prices, _now);
-        DbgCoordSw2.Stop();
+        var severity = r.Bands.State >= RiskState.Liquidating && id != _scenario.MarketMaker.AccountId
+            ? AccountLogic.Severity(state, Model, Prices)
+            : 0m;
+        return new Remargined(r, severity);
+    }
+
+    private void Commit(long id, Remargined result)
+    {
+        var r = result.Result;
         if (r.Changed is { } changed)
         {
-            DbgEmitSw.Start();
             Emit(id, changed);
-            DbgEmitSw.Stop();
         }
 
         foreach (var (instrument, band) in r.Bands.Marks)
@@ -408,13 +420,15 @@ public sealed class EngineHost : ILiquidationPorts
 
         if (r.Bands.State >= RiskState.Liquidating)
         {
-            Coordinator.Request(id, r.Bands.State, AccountLogic.Severity(_accounts[id], Model, Prices));
+            Coordinator.Request(id, r.Bands.State, result.Severity);
         }
         else
         {
             Coordinator.Cancel(id);
         }
     }
+
+    private readonly record struct Remargined(RemarginResult Result, decimal Severity);
 
     private static bool HasLiability(EngineAccount state)
     {

@@ -95,11 +95,8 @@ public sealed class SimulationRunner : ISimulationRunner
         }
 
         LastHost = host;
-        var t0 = Stopwatch.StartNew();
         host.Seed();
-        Console.Error.WriteLine($"DBG seed {t0.ElapsedMilliseconds}");
         host.RegisterAll();
-        Console.Error.WriteLine($"DBG register {t0.ElapsedMilliseconds}");
         var before = MarginRatioHistogram.Build(host.MarginInputs());
         var partial = false;
         DateTimeOffset? first = null;
@@ -120,8 +117,6 @@ public sealed class SimulationRunner : ISimulationRunner
                 progress.Report(Progress(host, writer, scenario));
             }
         }
-
-        Console.Error.WriteLine($"DBG ticks {t0.ElapsedMilliseconds} remargins {EngineHost.DbgRemargins} remarginMs {EngineHost.DbgRemarginSw.ElapsedMilliseconds} coordMs {EngineHost.DbgCoordSw.ElapsedMilliseconds} core {EngineHost.DbgCoordSw2.ElapsedMilliseconds} emit {EngineHost.DbgEmitSw.ElapsedMilliseconds}");
         var after = MarginRatioHistogram.Build(host.MarginInputs());
         var invariants = Invariants.Check(host);
         var stateHash = StateHasher.Hash(host);
@@ -129,7 +124,6 @@ public sealed class SimulationRunner : ISimulationRunner
         var events = writer.Events;
         writer.Append(EngineIds.Run, new RunCompleted(journalHash, events, stateHash, partial));
         writer.Complete();
-        Console.Error.WriteLine($"DBG end {t0.ElapsedMilliseconds}");
         progress?.Report(Progress(host, writer, scenario));
         var m = host.Metrics;
         return new SimulationReport

@@ -286,7 +286,7 @@ public sealed class ScenarioLoaderTests : IDisposable
         Assert.Equal(400m, btc.DepthThinning.LiquidationVolumeAtFloor);
         Assert.Equal(0.05m, btc.DepthThinning.Floor);
         Assert.Equal(MarkModelKind.Index, scenario.Instrument("ETH-PERP").MarkModel);
-        Assert.IsType<Market.IndexMarkModel>(scenario.Instrument("ETH-PERP").CreateMarkModel());
+        Assert.IsType<CrossMargin.Engine.Market.IndexMarkModel>(scenario.Instrument("ETH-PERP").CreateMarkModel());
         Assert.Equal(0.95m, scenario.Catalog.Asset("BTC").Haircut.MaxRatio);
         Assert.Equal(0.9m, scenario.Catalog.Asset("SOL").Haircut.MaxRatio);
         Assert.Equal(10, ((Risk.Margin.BracketTable)scenario.Catalog.Instrument("BTC-PERP").Margin).Brackets.Length);

@@ -63,7 +63,7 @@ public sealed class LocalPostgres : IAsyncDisposable
 
         await RunAsync(Path.Combine(bin, "initdb"), new[] { "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync" }, asRoot);
         var port = FreePort();
-        var settings = $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c max_connections=100" +
+        var settings = $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c max_connections=300" +
             (durable ? string.Empty : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off");
         await RunAsync(Path.Combine(bin, "pg_ctl"), new[] { "-D", data, "-l", Path.Combine(root, "server.log"), "-o", settings, "-W", "start" }, asRoot);
         var admin = $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=true;Timeout=5";
