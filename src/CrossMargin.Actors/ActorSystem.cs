@@ -180,6 +180,9 @@ public sealed class ActorSystem : IDisposable
     internal void PublishDeadLetter(DeadLetter letter)
     {
         if (letter.Message is DeadLetter or UnhandledMessage) return; // never loop on undeliverable notifications
+        // An Ask whose question could not be delivered (target stopped meanwhile, bounded mailbox full) can never get a
+        // reply: fail it now instead of letting it wait for its timeout, which defaults to infinite.
+        if (letter.Sender is IAskPromise promise) promise.Undelivered(letter);
         var n = Interlocked.Increment(ref _deadLetterCount);
         if (n <= Settings.LogDeadLetters && (!_terminating || Settings.LogDeadLettersDuringShutdown))
         {

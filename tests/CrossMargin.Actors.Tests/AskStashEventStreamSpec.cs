@@ -74,6 +74,29 @@ public sealed class AskSpec(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task An_Ask_whose_target_stops_before_processing_it_fails_without_waiting_for_a_timeout()
+    {
+        var actor = ActorOf(Props.Create<StopsOnFirst>(), "stopping");
+        actor.Tell("stop");
+        var task = actor.Ask<string>("question", Timeout.InfiniteTimeSpan); // queued behind "stop": becomes a dead letter
+        // The real-time guard only turns a regression (a hang) into a failure; it is not a synchronisation.
+        var ex = await Assert.ThrowsAsync<AskTimeoutException>(() => task.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains("cm://test/user/stopping", ex.Message);
+    }
+
+    private sealed class StopsOnFirst : ReceiveActor
+    {
+        public StopsOnFirst() => ReceiveAny(_ => Context.Stop(Self));
+    }
+
+    [Fact]
+    public void Telling_null_throws_ArgumentNullException()
+    {
+        var echo = ActorOf(Props.Create<EchoActor>());
+        Assert.Throws<ArgumentNullException>(() => echo.Tell(null!, TestActor));
+    }
+
+    [Fact]
     public async Task Ask_to_a_dead_actor_fails_at_once_naming_it()
     {
         var actor = ActorOf(Props.Create<EchoActor>(), "dead");

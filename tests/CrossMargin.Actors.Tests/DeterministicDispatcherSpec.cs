@@ -145,6 +145,42 @@ public sealed class DeterministicDispatcherSpec
         system.Terminate();
     }
 
+    [Fact]
+    public void Async_handlers_resume_inside_the_loop_even_when_the_caller_has_a_SynchronizationContext()
+    {
+        var callerContext = new SwallowingContext();
+        var previous = SynchronizationContext.Current;
+        SynchronizationContext.SetSynchronizationContext(callerContext);
+        try
+        {
+            var system = ActorSystem.Create("asyncctx", new ActorSystemSetup { Deterministic = true });
+            var got = new List<object>();
+            var sink = system.CreateFunctionRef((m, _) => got.Add(m));
+            var echo = system.ActorOf(Props.Create<EchoActor>());
+            var asker = system.ActorOf(Props.Create(() => new Asker(echo)));
+            for (var i = 0; i < 3; i++) asker.Tell(i, sink);
+            system.RunUntilIdle();
+            Assert.Equal(0, callerContext.Posts); // nothing escaped to the caller's context
+            Assert.Equal(new object[] { "0!", "1!", "2!" }, got);
+            Assert.Same(callerContext, SynchronizationContext.Current); // restored after the loop
+            system.Terminate();
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(previous);
+        }
+    }
+
+    /// <summary>Counts and drops posted work, so a continuation captured by it would never run.</summary>
+    private sealed class SwallowingContext : SynchronizationContext
+    {
+        private int _posts;
+
+        public int Posts => Volatile.Read(ref _posts);
+
+        public override void Post(SendOrPostCallback d, object? state) => Interlocked.Increment(ref _posts);
+    }
+
     private sealed class Asker : ReceiveActor
     {
         public Asker(IActorRef echo) => ReceiveAsync<int>(async i =>

@@ -81,7 +81,11 @@ internal sealed class LocalActorRef : InternalActorRef
 
     public override bool IsTerminated => Cell.IsClosed;
 
-    public override void Tell(object message, IActorRef? sender) => Cell.Post(message, sender);
+    public override void Tell(object message, IActorRef? sender)
+    {
+        ArgumentNullException.ThrowIfNull(message); // a null message would surface much later as a confusing failure
+        Cell.Post(message, sender);
+    }
 
     internal override void SendSystemMessage(SystemMessage message) => Cell.PostSystem(message);
 

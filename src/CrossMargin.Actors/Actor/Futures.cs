@@ -8,7 +8,8 @@ public static class Futures
     /// A reply of type <typeparamref name="T"/> completes the task; <see cref="Status.Failure"/> faults it with its cause;
     /// another type faults it with <see cref="ArgumentException"/>. An exception inside the target does NOT fault it.
     /// No reply within <paramref name="timeout"/> (default <c>crossmargin.actor.ask-timeout</c>, infinite) faults it with
-    /// <see cref="AskTimeoutException"/> naming the target; an already-terminated target faults it at once.
+    /// <see cref="AskTimeoutException"/> naming the target; an already-terminated target, or a question that becomes a dead
+    /// letter (target stopped meanwhile, bounded mailbox full), faults it at once with <see cref="AskTimeoutException"/>.
     /// </summary>
     public static Task<T> Ask<T>(this ICanTell target, object message, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
@@ -46,7 +47,7 @@ public static class Futures
         _ => null,
     };
 
-    private sealed class PromiseActorRef<T>(ActorPath path) : InternalActorRef
+    private sealed class PromiseActorRef<T>(ActorPath path) : InternalActorRef, IAskPromise
     {
         private readonly TaskCompletionSource<T> _tcs = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -75,6 +76,9 @@ public static class Futures
 
         public void Fail(Exception ex) => _tcs.TrySetException(ex);
 
+        public void Undelivered(DeadLetter letter) => _tcs.TrySetException(new AskTimeoutException(
+            $"Recipient [{letter.Recipient.Path}] did not receive the message (it had terminated or its mailbox was full). Message type: {letter.Message.GetType().Name}"));
+
         public void Cancel(CancellationToken token) => _tcs.TrySetCanceled(token);
 
         internal override void SendSystemMessage(SystemMessage message)
@@ -83,4 +87,10 @@ public static class Futures
                 watcher.SendSystemMessage(new DeathWatchNotification(this));
         }
     }
+}
+
+/// <summary>An Ask's temporary ref: fails its task at once when the asked message becomes a dead letter.</summary>
+internal interface IAskPromise
+{
+    void Undelivered(DeadLetter letter);
 }

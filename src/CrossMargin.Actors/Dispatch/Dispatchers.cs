@@ -46,6 +46,11 @@ internal sealed class DeterministicDispatcher(int throughput) : MessageDispatche
     {
         if (t_running == this) throw new IllegalStateException("RunUntilIdle/RunFor must not be called from inside an actor of the same deterministic system.");
         t_running = this;
+        // The caller's thread may carry a SynchronizationContext (xunit, UI). Inside actor turns an `await` would capture
+        // it instead of the actor's task scheduler and resume the handler on that context, outside the actor and outside
+        // this loop: a data race and a source of non-determinism. Turns therefore run without one.
+        var callerContext = SynchronizationContext.Current;
+        if (callerContext != null) SynchronizationContext.SetSynchronizationContext(null);
         long turns = 0;
         try
         {
@@ -63,6 +68,7 @@ internal sealed class DeterministicDispatcher(int throughput) : MessageDispatche
         finally
         {
             t_running = null;
+            if (callerContext != null) SynchronizationContext.SetSynchronizationContext(callerContext);
         }
     }
 }

@@ -20,6 +20,7 @@ public sealed class SimulationRunner : ISimulationRunner
 {
     private readonly Config _config;
     private readonly Serilog.ILogger? _log;
+    private TimeSpan _seeded;
 
     /// <summary>Creates the runner over the resolved application configuration.</summary>
     /// <param name="config">reference.conf ← application file ← overrides, resolved.</param>
@@ -65,6 +66,7 @@ public sealed class SimulationRunner : ISimulationRunner
 
         var writer = new JournalWriter(handle.Journal, handle.Serializer, $"sim-{scenario.Seed.ToString("x16", CultureInfo.InvariantCulture)}");
         var report = await Task.Run(() => Run(scenario, writer, clock, runId, target, progress, wall, cancellationToken), CancellationToken.None).ConfigureAwait(false);
+        var ran = wall.Elapsed;
         var verified = await JournalVerifier.VerifyAsync(handle.Read, handle.Serializer, typeof(RunCompleted), CancellationToken.None).ConfigureAwait(false);
         var invariants = report.Invariants.ToList();
         invariants.Add(verified.Sequences);
@@ -74,6 +76,8 @@ public sealed class SimulationRunner : ISimulationRunner
         }
 
         wall.Stop();
+        _log?.Information("simulate {RunId}: seeded in {Seeded}, ran and journaled in {Ran}, journal verified in {Verified} ({Events} events)",
+            runId, _seeded, ran, wall.Elapsed - ran, verified.Events);
         return report with
         {
             Invariants = invariants,
@@ -97,6 +101,7 @@ public sealed class SimulationRunner : ISimulationRunner
         LastHost = host;
         host.Seed();
         host.RegisterAll();
+        _seeded = wall.Elapsed;
         var before = MarginRatioHistogram.Build(host.MarginInputs());
         var partial = false;
         DateTimeOffset? first = null;

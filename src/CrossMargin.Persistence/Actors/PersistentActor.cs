@@ -249,7 +249,9 @@ public abstract partial class PersistentActor : ActorBase
         var reprs = new PersistentRepr[events.Length];
         for (var i = 0; i < events.Length; i++)
         {
-            reprs[i] = new PersistentRepr(PersistenceId, ++_nextSequenceNr, events[i], WriterUuid);
+            reprs[i] = events[i] is Tagged tagged
+                ? new PersistentRepr(PersistenceId, ++_nextSequenceNr, tagged.Payload, WriterUuid, tagged.Tags)
+                : new PersistentRepr(PersistenceId, ++_nextSequenceNr, events[i], WriterUuid);
             _pending.Enqueue(new Invocation(events[i], e => handler((TEvent)e), stashing, Sender, Deferred: false));
             if (stashing)
             {

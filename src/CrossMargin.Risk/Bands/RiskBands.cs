@@ -65,7 +65,7 @@ public static class RiskBands
         ratios.Select(r => (r, 0m)).Append((t.LiquidationRatio, t.ExitBufferRate));
 
     private static decimal Width(decimal g, decimal lambda, RiskConfig config) =>
-        lambda == 0m ? config.Bands.MaxRelativeWidth : config.Bands.Safety * Math.Abs(g) / (lambda * 0.3m);
+        lambda == 0m ? config.Bands.MaxRelativeWidth : config.Bands.Safety * Math.Abs(g) / lambda;
 
     /// <summary>Box of relative price factors [Lo, Hi] the sensitivities are bounded over.</summary>
     private readonly record struct Box(decimal Lo, decimal Hi);

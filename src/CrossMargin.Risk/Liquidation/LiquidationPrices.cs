@@ -37,6 +37,13 @@ public static class LiquidationPrices
         if ((account.Mode == MarginMode.Portfolio && ratio != 0m) || haircutSettlement)
         {
             // Not linear in X (scenario MM, or uPnL valued through a haircut schedule): bisection on the full valuation.
+            if (ratio == 0m)
+            {
+                // Bankruptcy: equity alone, so no requirement (and no portfolio config) is needed.
+                return Bisect(pos.Size, prices.Mark(instrumentId), spec.TickSize, x =>
+                    MarginEngine.CrossEquity(account, catalog, prices.WithMark(instrumentId, x).Mark, prices.Price));
+            }
+
             var cfg = account.Mode == MarginMode.Portfolio ? portfolio ?? throw new RiskInputException("portfolio", "null", "portfolio config required") : null;
             return Bisect(pos.Size, prices.Mark(instrumentId), spec.TickSize, x =>
             {
@@ -67,6 +74,15 @@ public static class LiquidationPrices
         }
 
         // The settlement asset has no haircut here, so equity is linear in this position's uPnL with slope ps.
+        if (ratio == 0m)
+        {
+            // Bankruptcy needs no requirement: skip the MM evaluation, which a portfolio account cannot do without its
+            // scenario config (and which would throw for sizes beyond the rule's limits).
+            var spec = catalog.Instrument(instrumentId);
+            var own0 = PositionMath.UnrealizedPnl(spec, account.Positions[instrumentId], prices.Mark(instrumentId)) * ps;
+            return MarginEngine.CrossEquity(account, catalog, prices.Mark, prices.Price) - own0;
+        }
+
         var risk = MarginEngine.Evaluate(account, catalog, prices);
         var own = risk.Positions.First(p => p.InstrumentId == instrumentId);
         return risk.Equity - own.UnrealizedPnl - (ratio * (risk.Maintenance - own.Maintenance));
@@ -140,7 +156,9 @@ public static class LiquidationPrices
 
     /// <summary>
     /// Bisection for f(X) = 0 moving from the mark toward the side that hurts the position (down for a long, up for a
-    /// short); a requirement beyond the rule's limits counts as f &lt; 0.
+    /// short); a requirement beyond the rule's limits counts as f &lt; 0. Returns the end of the final interval on the
+    /// mark's side (f &gt; 0, within a thousandth of a tick of the root), so rounding it long-up / short-down never lands
+    /// past the true root.
     /// </summary>
     private static decimal? Bisect(decimal size, decimal mark, decimal tick, Func<decimal, decimal> f)
     {
@@ -198,7 +216,7 @@ public static class LiquidationPrices
             }
         }
 
-        return bad;
+        return good;
     }
 
     private static decimal? Round(RiskCatalog catalog, Account account, string instrumentId, decimal? price) =>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
-using CrossMargin.Risk.Bands;
-using CrossMargin.Risk.Margin;
+using CrossMargin.Engine.Reporting;
+using CrossMargin.Engine.Simulation;
+using CrossMargin.Hocon;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -9,20 +10,15 @@ namespace CrossMargin.Engine.Tests.Simulation;
 public sealed class DebugTests(ITestOutputHelper output)
 {
     [Fact]
-    public void Debug_timing()
+    public async Task Debug_timing()
     {
-        var scenario = SimulationFixtures.Load("crash", 300, 42);
-        var (r, runner, _) = SimulationFixtures.Run(scenario);
-        var host = runner.LastHost!;
-        var accts = host.Accounts().Where(a => a.HasPositions).Take(50).ToList();
-        output.WriteLine($"positions: {string.Join(",", accts.Select(a => a.Account.Positions.Count))} modes {accts[0].Account.Mode}");
+        var n = int.Parse(Environment.GetEnvironmentVariable("DBG_N") ?? "2000");
+        var scenario = SimulationFixtures.Load("crash", n, 42);
+        var path = $"/tmp/engrun/dbg-{n}.db";
+        foreach (var f in Directory.GetFiles("/tmp/engrun", $"dbg-{n}.db*")) File.Delete(f);
+        var runner = new SimulationRunner(ConfigurationFactory.Default());
         var sw = Stopwatch.StartNew();
-        for (var k = 0; k < 20; k++)
-        foreach (var a in accts) RiskBands.Compute(a.Account, host.Model.Catalog, host.Prices, host.Model.Risk, a.State);
-        output.WriteLine($"bands {sw.Elapsed.TotalMicroseconds / (20 * accts.Count)} us");
-        sw.Restart();
-        for (var k = 0; k < 20; k++)
-        foreach (var a in accts) MarginEngine.Evaluate(a.Account, host.Model.Catalog, host.Prices, host.Model.Risk.Portfolio);
-        output.WriteLine($"evaluate {sw.Elapsed.TotalMicroseconds / (20 * accts.Count)} us");
+        var r = await runner.RunAsync(scenario, new JournalTarget(JournalKind.Sqlite, path), "dbg", null, CancellationToken.None);
+        output.WriteLine($"run {sw.ElapsedMilliseconds} ms, events {r.Events}, liq {r.Liquidations.Count}, rounds {r.CascadeRounds}, peak {r.PeakMemoryBytes / 1048576} MiB, invariants {string.Join(",", r.Invariants.Select(i => i.Name + "=" + i.Passed))}");
     }
 }

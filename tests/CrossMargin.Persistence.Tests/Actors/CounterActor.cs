@@ -16,6 +16,8 @@ public sealed record AddThenDefer(int Amount);
 
 public sealed record GetState;
 
+public sealed record AddTagged(int Amount, string Tag);
+
 public sealed record TakeSnapshot;
 
 public sealed record DeleteUpTo(long SequenceNr);
@@ -82,6 +84,11 @@ public sealed class CounterActor : ReceivePersistentActor
             DeferAsync("deferred", d => Sender.Tell($"{d}:{_total}"));
         });
         Command<AddUnserializable>(_ => Persist(new Unregistered(1), _ => Sender.Tell("must not run")));
+        Command<AddTagged>(c => Persist(new Tagged(new Added(c.Amount), new[] { c.Tag }), e =>
+        {
+            _total += ((Added)e.Payload).Amount;
+            Sender.Tell(new Acked(LastSequenceNr, _total));
+        }));
         Command<GetState>(_ => Sender.Tell(new State(_total, LastSequenceNr, _recovered.ToArray())));
         Command<TakeSnapshot>(_ => SaveSnapshot(new CounterSnapshot(_total)));
         Command<SaveSnapshotSuccess>(s => _monitor.Tell(s));

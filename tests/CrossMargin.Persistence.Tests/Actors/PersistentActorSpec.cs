@@ -249,6 +249,25 @@ public sealed class PersistentActorSpec : CrossMargin.TestKit.TestKit
     }
 
     [Fact]
+    public async Task Persist_should_store_the_tags_of_a_Tagged_event_for_EventsByTag()
+    {
+        var counter = StartCounter("c13");
+        counter.Tell(new AddTagged(3, "vip"), TestActor);
+        counter.Tell(new Add(1), TestActor);
+        Assert.Equal(new Acked(1, 3), ExpectMsg<Acked>());
+        ExpectMsg<Acked>();
+
+        var tagged = new List<Query.EventEnvelope>();
+        await foreach (var e in _store.CurrentEventsByTag("vip", 0))
+        {
+            tagged.Add(e);
+        }
+
+        var only = Assert.Single(tagged);
+        Assert.Equal(("c13", 1L, (object)new Added(3)), (only.PersistenceId, only.SequenceNr, only.Event));
+    }
+
+    [Fact]
     public void DeleteMessages_should_refuse_a_bound_beyond_the_last_sequence_number()
     {
         var counter = StartCounter("c12");

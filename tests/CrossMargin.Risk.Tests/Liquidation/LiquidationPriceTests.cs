@@ -95,6 +95,8 @@ public class LiquidationPriceTests
         var x = LiquidationPrices.Solve(a, Fixtures.Catalog, prices, "BTCUSD", 1m, null)!.Value;
         var r = MarginEngine.Evaluate(a, Fixtures.Catalog, prices.WithMark("BTCUSD", x));
         Assert.True(Math.Abs(r.Equity - r.Maintenance) < 0.01m, $"equity {r.Equity} vs MM {r.Maintenance} at {x}");
+        // The bisection answer lies on the mark's side of the root, so rounding a long's price up stays conservative.
+        Assert.True(r.Equity >= r.Maintenance, $"equity {r.Equity} below MM {r.Maintenance} at {x}");
     }
 
     [Fact]
@@ -105,6 +107,19 @@ public class LiquidationPriceTests
         var x = LiquidationPrices.Solve(a, Fixtures.Catalog, prices, "BTC-PERPETUAL", 1m, null)!.Value;
         var r = MarginEngine.Evaluate(a, Fixtures.Catalog, prices.WithMark("BTC-PERPETUAL", x));
         Assert.True(Math.Abs(r.Equity - r.Maintenance) < 0.01m, $"equity {r.Equity} vs MM {r.Maintenance} at {x}");
+    }
+
+    [Fact]
+    public void A_portfolio_account_should_have_a_bankruptcy_price_without_a_scenario_config()
+    {
+        // Bankruptcy depends on equity alone (margin + uPnL = 0): 1,000 USDT behind a long 1 BTC from 50,000 → 49,000.
+        var a = Fixtures.Account("a", MarginMode.Portfolio, [("USDT", 1_000m)], [("BTCUSDT", 1m, 50_000m)]);
+        Assert.Equal(49_000m, LiquidationPrices.Bankruptcy(a, Fixtures.Catalog, Fixtures.Prices(), "BTCUSDT"));
+        // Coin-settled (haircut schedule, bisection path): the same price as the cross account with the same holdings.
+        var inverse = Fixtures.Account("b", MarginMode.Portfolio, [("BTC", 0.5m)], [("BTCUSD", 2_000m, 50_000m)]);
+        Assert.Equal(
+            LiquidationPrices.Bankruptcy(inverse with { Mode = MarginMode.Cross }, Fixtures.Catalog, Fixtures.Prices(), "BTCUSD"),
+            LiquidationPrices.Bankruptcy(inverse, Fixtures.Catalog, Fixtures.Prices(), "BTCUSD"));
     }
 
     [Fact]

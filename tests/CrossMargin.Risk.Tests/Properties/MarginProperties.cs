@@ -75,16 +75,19 @@ public class MarginProperties
             var previous = (RiskState)(seed / 3 % 6);
             var bands = RiskBands.Compute(account, Fixtures.Catalog, prices, config, previous);
             var rng = new System.Random(seed);
-            for (var trial = 0; trial < 12; trial++)
+            var (down, up) = AdverseCorners(account, prices, bands);
+            for (var trial = 0; trial < 14; trial++)
             {
-                var moved = prices;
-                foreach (var (id, band) in bands.Marks)
+                var moved = trial switch { 12 => down, 13 => up, _ => prices };
+                for (var k = 0; trial < 12 && k < bands.Marks.Count; k++)
                 {
+                    var (id, band) = bands.Marks.ElementAt(k);
                     moved = moved.WithMark(id, Pick(rng, band, trial));
                 }
 
-                foreach (var (asset, band) in bands.AssetPrices)
+                for (var k = 0; trial < 12 && k < bands.AssetPrices.Count; k++)
                 {
+                    var (asset, band) = bands.AssetPrices.ElementAt(k);
                     moved = moved.WithPrice(asset, Pick(rng, band, trial));
                 }
 
@@ -97,6 +100,36 @@ public class MarginProperties
 
             return true;
         });
+    }
+
+    /// <summary>
+    /// The two corners of the band box where every price sits on the side that lowers (raises) equity − MM, judged
+    /// one price at a time: all prices moving against the account at once, where a missing term in the bound shows.
+    /// </summary>
+    private static (MarketPrices Down, MarketPrices Up) AdverseCorners(Account account, MarketPrices prices, RiskBandSet bands)
+    {
+        decimal Slack(MarketPrices p)
+        {
+            var r = MarginEngine.Evaluate(account, Fixtures.Catalog, p, Pm);
+            return r.Equity - r.Maintenance;
+        }
+
+        var (down, up) = (prices, prices);
+        foreach (var (id, band) in bands.Marks)
+        {
+            var highHurts = Slack(prices.WithMark(id, band.High)) < Slack(prices.WithMark(id, band.Low));
+            down = down.WithMark(id, highHurts ? band.High : band.Low);
+            up = up.WithMark(id, highHurts ? band.Low : band.High);
+        }
+
+        foreach (var (asset, band) in bands.AssetPrices)
+        {
+            var highHurts = Slack(prices.WithPrice(asset, band.High)) < Slack(prices.WithPrice(asset, band.Low));
+            down = down.WithPrice(asset, highHurts ? band.High : band.Low);
+            up = up.WithPrice(asset, highHurts ? band.Low : band.High);
+        }
+
+        return (down, up);
     }
 
     private static bool Near(decimal a, decimal b) => Math.Abs(a - b) <= 0.000000000000001m;
