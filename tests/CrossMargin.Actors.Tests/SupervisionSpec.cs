@@ -106,6 +106,20 @@ public sealed class SupervisionSpec(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Resuming_a_parent_after_an_escalation_also_resumes_the_child_that_failed()
+    {
+        var top = ActorOf(Props.Create(() => new Supervisor(new OneForOneStrategy(_ => Directive.Resume))), "top");
+        top.Tell((Props.Create(() => new Supervisor(new OneForOneStrategy(_ => Directive.Escalate))), "middle"), TestActor);
+        var middle = ExpectMsg<IActorRef>();
+        middle.Tell((Props.Create(() => new Thrower(null)), "leaf"), TestActor);
+        var leaf = ExpectMsg<IActorRef>();
+        leaf.Tell("a");
+        EventFilter.Warning().ExpectOne(() => leaf.Tell(new InvalidOperationException("x"))); // top resumes middle
+        leaf.Tell("count", TestActor);
+        ExpectMsg(1); // the leaf kept its state and serves messages again
+    }
+
+    [Fact]
     public void AllForOne_restarts_every_sibling()
     {
         var p1 = CreateTestProbe();
@@ -123,6 +137,24 @@ public sealed class SupervisionSpec(ITestOutputHelper output)
         p2.ExpectMsg("PostStop#1");
         p2.ExpectMsg("ctor#2");
         p2.ExpectMsg("PostRestart#2");
+    }
+
+    [Fact]
+    public void AllForOne_applies_the_retry_limit_to_the_group_not_only_to_the_failing_child()
+    {
+        var parent = ActorOf(Props.Create(() => new Supervisor(new AllForOneStrategy(2, null, _ => Directive.Restart))));
+        parent.Tell((Props.Create(() => new Thrower(null)), "a"), TestActor);
+        var a = ExpectMsg<IActorRef>();
+        parent.Tell((Props.Create(() => new Thrower(null)), "b"), TestActor);
+        var b = ExpectMsg<IActorRef>();
+        Watch(a);
+        Watch(b);
+        EventFilter.Exception<InvalidOperationException>().ExpectOne(() => a.Tell(new InvalidOperationException("1")));
+        EventFilter.Exception<InvalidOperationException>().ExpectOne(() => b.Tell(new InvalidOperationException("2")));
+        // third group restart: a itself failed only twice, but the group has used its two restarts
+        EventFilter.Exception<InvalidOperationException>().ExpectOne(() => a.Tell(new InvalidOperationException("3")));
+        var stopped = ReceiveN(2).Cast<Terminated>().Select(t => t.ActorRef).ToHashSet();
+        Assert.Equal(new HashSet<IActorRef> { a, b }, stopped);
     }
 
     [Fact]

@@ -56,7 +56,10 @@ internal sealed partial class ActorCell
                 break;
             case Directive.Restart:
                 var targets = strategy is AllForOneStrategy ? ChildCells().Where(IsLiveChild).ToList() : new List<ActorCell> { child };
-                if (strategy.RequestRestartPermission(StatsFor(child), System.TimeProvider.GetUtcNow()))
+                // As Akka: every affected child must still have restarts left (AllForOne counts each group restart on
+                // every sibling, so the limit applies to the group, not only to the child that happened to fail).
+                var now = System.TimeProvider.GetUtcNow();
+                if (targets.All(t => strategy.RequestRestartPermission(StatsFor(t), now)))
                     foreach (var t in targets) t.PostSystem(new Recreate(cause));
                 else
                     foreach (var t in targets) Stop(t.SelfRef);
@@ -67,6 +70,7 @@ internal sealed partial class ActorCell
                 else Stop(child.SelfRef);
                 break;
             default:
+                _escalatedChild = child;
                 HandleInvokeFailure(cause, null);
                 break;
         }
@@ -139,6 +143,7 @@ internal sealed partial class ActorCell
     private void FinishRecreate()
     {
         var cause = _restartCause!;
+        _escalatedChild = null; // surviving children are re-created below, which clears their failure
         _restarting = false;
         _restartCause = null;
         _failed = false;

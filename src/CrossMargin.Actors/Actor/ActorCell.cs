@@ -56,6 +56,8 @@ internal sealed partial class ActorCell : IActorContext, IThreadPoolWorkItem
 
     private Exception? _restartCause { get => _x?.RestartCause; set { if (_x != null || value != null) X.RestartCause = value; } }
 
+    private ActorCell? _escalatedChild { get => _x?.EscalatedChild; set { if (_x != null || value != null) X.EscalatedChild = value; } } // the child whose failure this actor escalated
+
     private HashSet<ActorCell>? _stoppingChildren { get => _x?.StoppingChildren; set { if (_x != null || value != null) X.StoppingChildren = value; } } // guarded by lock(this)
 
     private Dictionary<ActorCell, ChildRestartStats>? _childStats { get => _x?.ChildStats; set { if (_x != null || value != null) X.ChildStats = value; } }
@@ -571,6 +573,13 @@ internal sealed partial class ActorCell : IActorContext, IThreadPoolWorkItem
         {
             _failed = false;
             _failedMessage = null;
+            // This failure was escalated from a child that is itself still marked failed: resuming us resumes it too
+            // (Akka resumes the perpetrator with its failure cleared), otherwise it would stay suspended forever.
+            if (_escalatedChild is { } perpetrator)
+            {
+                _escalatedChild = null;
+                perpetrator.PostSystem(new Resume(true));
+            }
         }
         else if (_suspendCount > 0)
         {
@@ -601,6 +610,7 @@ internal sealed class CellExtras
     public int AsyncGeneration;
     public Envelope? AsyncEnvelope;
     public Exception? RestartCause;
+    public ActorCell? EscalatedChild;
     public HashSet<ActorCell>? StoppingChildren;
     public Dictionary<ActorCell, ChildRestartStats>? ChildStats;
     public int NameCounter;

@@ -17,6 +17,6 @@ internal static class EngineRegistration
         Simulation = ctx => new CrossMargin.Engine.Simulation.SimulationRunner(ctx.Configuration.Config, ctx.Logger),
         Replay = null,
         WhatIf = null,
-        Journal = null,
+        Journal = _ => new CrossMargin.Engine.Simulation.JournalInspector(),
     };
 }

@@ -368,6 +368,7 @@ public sealed class EngineHost : ILiquidationPorts
             Commit(_batch[i], _results[i]);
             _results[i] = default;
         }
+
     }
 
     private void Remargin(long id)

@@ -79,24 +79,22 @@ public abstract partial class PersistentActor
         {
             try
             {
-                var highest = await journal.ReadHighestSequenceNrAsync(pid, Math.Max(0, from - 1)).ConfigureAwait(false);
-                var to = Math.Min(recovery.ToSequenceNr, highest);
-                if (to >= from)
+                // One journal call reads the events and the highest sequence number (one query on SQL journals).
+                // Events go to the actor in chunks; the first chunk is sized for the common short stream.
+                List<PersistentRepr>? chunk = null;
+                var highest = await journal.ReplayAndReadHighestAsync(pid, from, recovery.ToSequenceNr, recovery.ReplayMax, e =>
                 {
-                    var chunk = new List<PersistentRepr>(ReplayChunk);
-                    await journal.ReplayMessagesAsync(pid, from, to, recovery.ReplayMax, e =>
-                    {
-                        chunk.Add(e);
-                        if (chunk.Count == ReplayChunk)
-                        {
-                            self.Tell(new Replayed(instance, chunk.ToArray()), self);
-                            chunk.Clear();
-                        }
-                    }).ConfigureAwait(false);
-                    if (chunk.Count > 0)
+                    chunk ??= new List<PersistentRepr>(16);
+                    chunk.Add(e);
+                    if (chunk.Count == ReplayChunk)
                     {
                         self.Tell(new Replayed(instance, chunk.ToArray()), self);
+                        chunk.Clear();
                     }
+                }).ConfigureAwait(false);
+                if (chunk is { Count: > 0 })
+                {
+                    self.Tell(new Replayed(instance, chunk.ToArray()), self);
                 }
 
                 self.Tell(new ReplayFinished(instance, highest, null), self);

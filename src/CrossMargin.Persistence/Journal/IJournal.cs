@@ -25,6 +25,30 @@ public interface IJournal : IAsyncDisposable
     /// <summary>The highest sequence number ever stored for the stream (0 if none), counting deleted events.</summary>
     Task<long> ReadHighestSequenceNrAsync(string persistenceId, long fromSequenceNr = 0, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Recovery in one call: replays like <see cref="ReplayMessagesAsync"/> (bounded by the highest sequence number
+    /// read at the start) and returns the highest sequence number ever stored for the stream (0 if none), as
+    /// <see cref="ReadHighestSequenceNrAsync"/> would. Events above the returned highest are never delivered.
+    /// </summary>
+    /// <remarks>
+    /// The default reads the highest first and then replays. SQL journals override it to read both with one query on
+    /// a prepared statement when the stream has events from <paramref name="fromSequenceNr"/> on, which is what makes
+    /// recovering many short streams fast.
+    /// </remarks>
+    /// <exception cref="Serialization.EventDeserializationException">A stored payload cannot be read; names the persistence id and sequence number.</exception>
+    async Task<long> ReplayAndReadHighestAsync(string persistenceId, long fromSequenceNr, long toSequenceNr, long max, Action<PersistentRepr> onEvent, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(onEvent);
+        var highest = await ReadHighestSequenceNrAsync(persistenceId, Math.Max(0, fromSequenceNr - 1), cancellationToken).ConfigureAwait(false);
+        var to = Math.Min(toSequenceNr, highest);
+        if (to >= fromSequenceNr && max > 0)
+        {
+            await ReplayMessagesAsync(persistenceId, fromSequenceNr, to, max, onEvent, cancellationToken).ConfigureAwait(false);
+        }
+
+        return highest;
+    }
+
     /// <summary>Permanently deletes events with sequence number ≤ <paramref name="toSequenceNr"/>; the highest sequence number is kept.</summary>
     Task DeleteMessagesToAsync(string persistenceId, long toSequenceNr, CancellationToken cancellationToken = default);
 }

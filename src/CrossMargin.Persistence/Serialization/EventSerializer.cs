@@ -27,6 +27,9 @@ public sealed class EventSerializer
     private readonly Dictionary<string, Registration> _byName = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Name, int FromVersion), Func<JsonNode, JsonNode>> _upcasters = new();
     private readonly ConcurrentDictionary<string, (string Name, int Version)> _parsedManifests = new(StringComparer.Ordinal);
+
+    // Manifests that resolved to the current version of a registration: the replay fast path is one lookup.
+    private readonly ConcurrentDictionary<string, Registration> _current = new(StringComparer.Ordinal);
     private readonly JsonSerializerOptions _json;
 
     /// <summary>Creates a serializer; <paramref name="jsonOptions"/> defaults to web-style camelCase.</summary>
@@ -100,6 +103,27 @@ public sealed class EventSerializer
     public object Deserialize(string persistenceId, long sequenceNr, string manifest, int serializerId, byte[] payload)
     {
         ArgumentNullException.ThrowIfNull(payload);
+        return Deserialize(persistenceId, sequenceNr, manifest, serializerId, new ReadOnlySpan<byte>(payload));
+    }
+
+    /// <summary>Reads a stored payload back from a span (for example a pooled read buffer), upcasting older versions.</summary>
+    /// <remarks>The span is only read during the call; the returned object does not refer to it.</remarks>
+    /// <exception cref="EventDeserializationException">Unknown manifest, newer version than registered, or corrupt bytes; names <paramref name="persistenceId"/> and <paramref name="sequenceNr"/>.</exception>
+    public object Deserialize(string persistenceId, long sequenceNr, string manifest, int serializerId, ReadOnlySpan<byte> payload)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        if (_current.TryGetValue(manifest, out var known) && known.SerializerId == serializerId)
+        {
+            try
+            {
+                return known.Read(payload);
+            }
+            catch (Exception e) when (e is not EventDeserializationException)
+            {
+                throw new EventDeserializationException(persistenceId, sequenceNr, manifest, e.Message, e);
+            }
+        }
+
         var (name, version) = ParseManifest(persistenceId, sequenceNr, manifest);
         if (!_byName.TryGetValue(name, out var registration))
         {
@@ -120,7 +144,9 @@ public sealed class EventSerializer
         {
             if (version == registration.Version)
             {
-                return registration.Read(payload);
+                var value = registration.Read(payload);
+                _current.TryAdd(manifest, registration);
+                return value;
             }
 
             return registration.Read(Upcast(persistenceId, sequenceNr, manifest, name, version, registration.Version, payload));
@@ -131,14 +157,14 @@ public sealed class EventSerializer
         }
     }
 
-    private byte[] Upcast(string persistenceId, long sequenceNr, string manifest, string name, int from, int to, byte[] payload)
+    private byte[] Upcast(string persistenceId, long sequenceNr, string manifest, string name, int from, int to, ReadOnlySpan<byte> payload)
     {
         if (_byName[name].SerializerId != JsonSerializerId)
         {
             throw new EventDeserializationException(persistenceId, sequenceNr, manifest, "upcasting is only supported for JSON payloads");
         }
 
-        var node = JsonNode.Parse(payload) ?? throw new JsonException("payload is JSON null");
+        var node = JsonNode.Parse(payload.ToArray()) ?? throw new JsonException("payload is JSON null");
         for (var v = from; v < to; v++)
         {
             if (!_upcasters.TryGetValue((name, v), out var step))
@@ -191,7 +217,9 @@ public sealed class EventSerializer
         _byName.Add(registration.Name, registration);
     }
 
-    private sealed record Registration(Type Type, string Name, int Version, int SerializerId, Func<object, byte[]> Write, Func<byte[], object> Read)
+    private delegate object ReadPayload(ReadOnlySpan<byte> payload);
+
+    private sealed record Registration(Type Type, string Name, int Version, int SerializerId, Func<object, byte[]> Write, ReadPayload Read)
     {
         public string Manifest { get; } = string.Create(CultureInfo.InvariantCulture, $"{Name}@v{Version}");
     }

@@ -113,7 +113,20 @@ public sealed class FaultInjectingJournal : IJournal
     }
 
     /// <inheritdoc />
+    public async Task<long> ReplayAndReadHighestAsync(string persistenceId, long fromSequenceNr, long toSequenceNr, long max, Action<PersistentRepr> onEvent, CancellationToken cancellationToken = default)
+    {
+        await BeforeReplayAsync(persistenceId, cancellationToken).ConfigureAwait(false);
+        return await _inner.ReplayAndReadHighestAsync(persistenceId, fromSequenceNr, toSequenceNr, max, onEvent, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
     public async Task ReplayMessagesAsync(string persistenceId, long fromSequenceNr, long toSequenceNr, long max, Action<PersistentRepr> onEvent, CancellationToken cancellationToken = default)
+    {
+        await BeforeReplayAsync(persistenceId, cancellationToken).ConfigureAwait(false);
+        await _inner.ReplayMessagesAsync(persistenceId, fromSequenceNr, toSequenceNr, max, onEvent, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task BeforeReplayAsync(string persistenceId, CancellationToken cancellationToken)
     {
         Task[] delays;
         lock (_gate)
@@ -127,7 +140,6 @@ public sealed class FaultInjectingJournal : IJournal
         }
 
         await Task.WhenAll(delays).WaitAsync(cancellationToken).ConfigureAwait(false);
-        await _inner.ReplayMessagesAsync(persistenceId, fromSequenceNr, toSequenceNr, max, onEvent, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -13,7 +13,12 @@ public sealed record BracketTable : MarginRule
     private readonly decimal[] cum;
     private readonly decimal[] initialRate;
 
-    /// <summary>Builds and validates the table: contiguous brackets from 0, MMR in (0, 1), 1/maxLeverage ≥ MMR.</summary>
+    /// <summary>
+    /// Builds and validates the table: contiguous brackets from 0 with rising caps, MMR in (0, 1) and non-decreasing
+    /// from bracket to bracket (so MM is convex in notional and the cum amounts never fall), max leverage positive and
+    /// non-increasing, 1/maxLeverage ≥ MMR. A bad table raises <see cref="RiskInputException"/> naming
+    /// <c>brackets[index].field</c> and the value.
+    /// </summary>
     public BracketTable(IEnumerable<Bracket> brackets)
     {
         Brackets = brackets.ToImmutableArray();
@@ -44,9 +49,24 @@ public sealed record BracketTable : MarginRule
                 throw new RiskInputException($"{field}.maintenance-rate", Guard.Text(b.MaintenanceRate), "must lie in (0, 1)");
             }
 
+            if (j > 0 && b.MaintenanceRate < Brackets[j - 1].MaintenanceRate)
+            {
+                // A falling rate would make MM concave (a bigger position could need less margin per unit) and break
+                // the planner's and the bands' monotonicity arguments.
+                throw new RiskInputException($"{field}.maintenance-rate", Guard.Text(b.MaintenanceRate),
+                    $"must not fall below brackets[{j - 1}].maintenance-rate {Guard.Text(Brackets[j - 1].MaintenanceRate)}");
+            }
+
             Guard.Positive(b.MaxLeverage, $"{field}.max-leverage");
+            if (j > 0 && b.MaxLeverage > Brackets[j - 1].MaxLeverage)
+            {
+                throw new RiskInputException($"{field}.max-leverage", Guard.Text(b.MaxLeverage),
+                    $"must not exceed brackets[{j - 1}].max-leverage {Guard.Text(Brackets[j - 1].MaxLeverage)}");
+            }
+
             initialRate[j] = 1m / b.MaxLeverage;
-            if (initialRate[j] < b.MaintenanceRate)
+            // Compared without the rounded reciprocal: 1/L ≥ MMR ⇔ MMR·L ≤ 1.
+            if (b.MaintenanceRate * b.MaxLeverage > 1m)
             {
                 throw new RiskInputException($"{field}.max-leverage", Guard.Text(b.MaxLeverage), "1/max-leverage must be at least the maintenance rate");
             }
@@ -61,7 +81,10 @@ public sealed record BracketTable : MarginRule
     /// <summary>The cum amount (settlement asset) of bracket <paramref name="index"/>.</summary>
     public decimal Cum(int index) => cum[index];
 
-    /// <summary>IM rate (1 / max leverage) of bracket <paramref name="index"/>.</summary>
+    /// <summary>
+    /// IM rate (1 / max leverage, rounded to decimal's 28 digits) of bracket <paramref name="index"/>; informational —
+    /// requirements divide notional by the max leverage directly, so 1/3 never becomes 0.333…3.
+    /// </summary>
     public decimal InitialRate(int index) => initialRate[index];
 
     /// <summary>Largest notional the table covers.</summary>
@@ -92,7 +115,7 @@ public sealed record BracketTable : MarginRule
     public MarginRequirement At(int j, decimal notional)
     {
         var rate = Brackets[j].MaintenanceRate;
-        return new MarginRequirement((notional * rate) - cum[j], notional * initialRate[j], rate, cum[j], j);
+        return new MarginRequirement((notional * rate) - cum[j], notional / Brackets[j].MaxLeverage, rate, cum[j], j);
     }
 
     /// <inheritdoc />

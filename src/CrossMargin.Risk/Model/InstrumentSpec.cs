@@ -34,6 +34,18 @@ public sealed record InstrumentSpec(
         }
 
         // Deribit Jan 2022 / Drift #600: MM must exceed the liquidation fee, or a liquidation can increase risk.
+        if (Margin is BracketTable table)
+        {
+            for (var j = 0; j < table.Brackets.Length; j++)
+            {
+                if (table.Brackets[j].MaintenanceRate <= liquidationFeeRate)
+                {
+                    throw new RiskInputException($"instrument[{Id}].margin.brackets[{j}].maintenance-rate", Guard.Text(table.Brackets[j].MaintenanceRate),
+                        $"must exceed the liquidation fee rate {Guard.Text(liquidationFeeRate)}");
+                }
+            }
+        }
+
         if (Margin.MinMaintenanceRate <= liquidationFeeRate)
         {
             throw new RiskInputException($"instrument[{Id}].margin", Guard.Text(Margin.MinMaintenanceRate),

@@ -11,9 +11,12 @@ namespace CrossMargin.Risk.Model;
 /// <param name="IsolatedMargin">Margin assigned to this position in isolated mode (settlement asset); 0 otherwise.</param>
 public sealed record Position(string InstrumentId, decimal Size, decimal Cost, decimal RealizedPnl = 0m, decimal IsolatedMargin = 0m)
 {
-    /// <summary>A position of <paramref name="size"/> opened at <paramref name="entryPrice"/>.</summary>
+    /// <summary>
+    /// A position of <paramref name="size"/> opened at <paramref name="entryPrice"/>; the cost basis is rounded exactly as
+    /// a fill rounds it (<see cref="Margin.PositionMath.CostOf"/>), so it equals the position one opening fill builds.
+    /// </summary>
     public static Position Open(InstrumentSpec spec, decimal size, decimal entryPrice, decimal isolatedMargin = 0m) =>
-        new(spec.Id, size, spec.Kind == InstrumentKind.LinearPerpetual ? size * entryPrice : size / entryPrice, 0m, isolatedMargin);
+        new(spec.Id, size, Margin.PositionMath.CostOf(spec, size, entryPrice), 0m, isolatedMargin);
 
     /// <summary>Average entry price (quote per base unit): Cost/Size (linear) or Size/Cost (inverse, harmonic mean); 0 when flat.</summary>
     public decimal EntryPrice(InstrumentKind kind) =>

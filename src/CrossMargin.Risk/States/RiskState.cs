@@ -9,10 +9,10 @@ public enum RiskState
     /// <summary>Margin call: reduce-only-ratio × MM ≤ equity &lt; warning-ratio × MM.</summary>
     Warning = 1,
 
-    /// <summary>Only risk-reducing orders accepted: liquidation-ratio × MM ≤ equity &lt; reduce-only-ratio × MM.</summary>
+    /// <summary>Only risk-reducing orders accepted: liquidation-ratio × MM &lt; equity &lt; reduce-only-ratio × MM.</summary>
     ReduceOnly = 2,
 
-    /// <summary>Being liquidated: equity &lt; liquidation-ratio × MM (left only at MM·ratio + exit buffer × notional).</summary>
+    /// <summary>Being liquidated: equity ≤ liquidation-ratio × MM (inclusive, Binance margin ratio ≥ 100%) (left only at MM·ratio + exit buffer × notional).</summary>
     Liquidating = 3,
 
     /// <summary>Handed to the backstop: equity &lt; backstop-ratio × MM (Hyperliquid: ⅔ MM).</summary>

@@ -22,8 +22,10 @@ public static class RiskStateMachine
     /// <summary>State without hysteresis.</summary>
     public static RiskState Raw(decimal equity, decimal maintenance, RiskThresholds t)
     {
-        // The common case first: one multiplication decides Healthy (warning-ratio is the largest threshold).
-        if ((equity > 0m && equity >= t.WarningRatio * maintenance) || (equity == 0m && maintenance == 0m))
+        // The common case first: one multiplication decides Healthy (warning-ratio is the largest threshold). When
+        // warning-ratio equals liquidation-ratio the inclusive Liquidating edge (equity = ratio·MM) must fall through.
+        if ((equity > 0m && equity >= t.WarningRatio * maintenance && (t.WarningRatio > t.LiquidationRatio || maintenance == 0m))
+            || (equity == 0m && maintenance == 0m))
         {
             return RiskState.Healthy;
         }
@@ -38,7 +40,8 @@ public static class RiskStateMachine
             return RiskState.Backstop;
         }
 
-        if (equity < t.LiquidationRatio * maintenance)
+        // Inclusive, as Binance liquidates at a margin ratio (MM / equity) of 100% or more: equity = MM liquidates.
+        if (maintenance > 0m && equity <= t.LiquidationRatio * maintenance)
         {
             return RiskState.Liquidating;
         }
@@ -51,9 +54,12 @@ public static class RiskStateMachine
         return equity < t.WarningRatio * maintenance ? RiskState.Warning : RiskState.Healthy;
     }
 
-    /// <summary>True when equity ≥ liquidation-ratio·MM + exit-buffer-rate·notional (the level a liquidation restores).</summary>
+    /// <summary>
+    /// True when equity ≥ liquidation-ratio·MM + exit-buffer-rate·notional (the level a liquidation restores) and, since
+    /// the Liquidating edge is inclusive, equity &gt; liquidation-ratio·MM when MM &gt; 0 (matters only with a zero buffer).
+    /// </summary>
     public static bool AtExitLevel(decimal equity, decimal maintenance, decimal notional, RiskThresholds t) =>
-        equity >= ExitLevel(maintenance, notional, t);
+        equity >= ExitLevel(maintenance, notional, t) && (maintenance == 0m || equity > t.LiquidationRatio * maintenance);
 
     /// <summary>The exit level: liquidation-ratio·MM + exit-buffer-rate·notional.</summary>
     public static decimal ExitLevel(decimal maintenance, decimal notional, RiskThresholds t) =>

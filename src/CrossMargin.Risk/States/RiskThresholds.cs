@@ -8,7 +8,7 @@ namespace CrossMargin.Risk.States;
 /// </summary>
 /// <param name="WarningRatio">Below this health the account is in Warning (default 1.5).</param>
 /// <param name="ReduceOnlyRatio">Below this, ReduceOnly (default 1.2).</param>
-/// <param name="LiquidationRatio">Below this, Liquidating (default 1.0: equity &lt; MM).</param>
+/// <param name="LiquidationRatio">At or below this, Liquidating (default 1.0: equity ≤ MM, inclusive).</param>
 /// <param name="BackstopRatio">Below this, Backstop (default ⅔, Hyperliquid).</param>
 /// <param name="ExitBufferRate">Leaving Liquidating needs equity ≥ liquidation-ratio·MM + this × notional (Drift: 2%).</param>
 public sealed record RiskThresholds(
