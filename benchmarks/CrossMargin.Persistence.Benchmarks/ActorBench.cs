@@ -36,6 +36,55 @@ public static class ActorBench
         return rate;
     }
 
+    /// <summary>
+    /// Starts <paramref name="actors"/> persistent actors with ids <c>pid-0</c>… and times until every one has handled
+    /// <see cref="RecoveryCompleted"/> (recovery permits, snapshot load, replay, mailbox delivery of the events).
+    /// </summary>
+    public static async Task<double> RecoverAsync(IJournal journal, EventSerializer serializer, int actors, long expectedEvents)
+    {
+        using var system = ActorSystem.Create("bench-recovery");
+        Persistence.Actors.Persistence.Configure(system, journal, new InMemorySnapshotStore(serializer), new PersistenceSettings());
+        var run = new Run(actors, 0);
+        long recovered = 0;
+        var sw = Stopwatch.StartNew();
+        for (var i = 0; i < actors; i++)
+        {
+            system.ActorOf(Props.Create(() => new RecoveringActor($"pid-{i}", run, () => Interlocked.Increment(ref recovered))));
+        }
+
+        await run.Ready.Task.WaitAsync(TimeSpan.FromMinutes(5));
+        var elapsed = sw.Elapsed.TotalSeconds;
+        await system.Terminate();
+        if (Interlocked.Read(ref recovered) != expectedEvents)
+        {
+            throw new InvalidOperationException($"recovered {recovered} events, expected {expectedEvents}");
+        }
+
+        return expectedEvents / elapsed;
+    }
+
+    private sealed class RecoveringActor : ReceivePersistentActor
+    {
+        private readonly string _pid;
+        private readonly Run _run;
+
+        public RecoveringActor(string pid, Run run, Action onEvent)
+        {
+            _pid = pid;
+            _run = run;
+            Recover<BenchEvent>(_ => onEvent());
+            Recover<RecoveryCompleted>(_ => run.OnReady());
+        }
+
+        public override string PersistenceId => _pid;
+
+        protected override void OnRecoveryFailure(Exception reason, object? message = null)
+        {
+            base.OnRecoveryFailure(reason, message);
+            _run.Fail(new InvalidOperationException($"{_pid}: recovery failed: {reason.Message}", reason));
+        }
+    }
+
     private sealed class Run(int actors, long expected)
     {
         private int _ready;

@@ -138,6 +138,8 @@ async Task RunBackendAsync(string label, Func<string, Task<SqlJournalOptions>> o
     }
 
     await RawInsertAsync(many, shortStreams * EventsPerShortStream, shortStreams);
+    var rawShort = await RawShortReadsAsync(many, shortStreams, EventsPerShortStream);
+    Console.WriteLine($"  baseline: raw read of {shortStreams:N0} streams, one prepared SELECT each on 8 open connections: {rawShort,12:N0} rows/s");
     await using (var journal = await SqlJournal.OpenAsync(many, serializer))
     {
         var sw = Stopwatch.StartNew();
@@ -152,7 +154,31 @@ async Task RunBackendAsync(string label, Func<string, Task<SqlJournalOptions>> o
         });
         Check(count == (long)shortStreams * EventsPerShortStream, $"replayed {count}");
         var rate = count / sw.Elapsed.TotalSeconds;
-        Console.WriteLine($"  replay {shortStreams:N0} streams of {EventsPerShortStream} (highest + replay each, 8 at once): {rate,12:N0} events/s ({shortStreams / sw.Elapsed.TotalSeconds:N0} streams/s)");
+        Console.WriteLine($"  replay {shortStreams:N0} streams of {EventsPerShortStream} (highest + replay each, 8 at once): {rate,12:N0} events/s ({shortStreams / sw.Elapsed.TotalSeconds:N0} streams/s)  ratio {rate / rawShort:0.00}");
+    }
+
+#if !PPERF_BEFORE
+    await using (var journal = await SqlJournal.OpenAsync(many, serializer))
+    {
+        var sw = Stopwatch.StartNew();
+        long count = 0;
+        await Parallel.ForEachAsync(Enumerable.Range(0, shortStreams), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
+        {
+            long local = 0;
+            var highest = await journal.ReplayAndReadHighestAsync($"pid-{i}", 1, long.MaxValue, long.MaxValue, _ => local++, ct);
+            Check(highest == EventsPerShortStream, $"highest {highest}");
+            Interlocked.Add(ref count, local);
+        });
+        Check(count == (long)shortStreams * EventsPerShortStream, $"replayed {count}");
+        var rate = count / sw.Elapsed.TotalSeconds;
+        Console.WriteLine($"  replay {shortStreams:N0} streams of {EventsPerShortStream} (ReplayAndReadHighest, 8 at once):   {rate,12:N0} events/s ({shortStreams / sw.Elapsed.TotalSeconds:N0} streams/s)  ratio {rate / rawShort:0.00}");
+    }
+#endif
+
+    await using (var journal = await SqlJournal.OpenAsync(many, serializer))
+    {
+        var rate = await ActorBench.RecoverAsync(journal, serializer, shortStreams, (long)shortStreams * EventsPerShortStream);
+        Console.WriteLine($"  actors, recover {shortStreams:N0} persistent actors of {EventsPerShortStream} events each:   {rate,12:N0} events/s  ratio {rate / rawShort:0.00}");
     }
 
     Console.WriteLine();
@@ -297,6 +323,45 @@ static async Task<double> RawReadAsync(SqlJournalOptions options, int expected)
     }
 
     Check(count == expected, $"raw read {count} of {expected}");
+    return count / sw.Elapsed.TotalSeconds;
+}
+
+// The plain way to read many short streams: 8 workers, each with its own open connection and one prepared SELECT.
+static async Task<double> RawShortReadsAsync(SqlJournalOptions options, int streams, int perStream)
+{
+    const string Sql = "SELECT sequence_number, created, manifest, identifier, payload, writer_uuid FROM journal WHERE persistence_id = @p ORDER BY sequence_number";
+    const int Workers = 8;
+    long count = 0;
+    var sw = Stopwatch.StartNew();
+    await Task.WhenAll(Enumerable.Range(0, Workers).Select(w => Task.Run(async () =>
+    {
+        await using System.Data.Common.DbConnection connection = options.Backend == SqlBackend.Sqlite
+            ? new SqliteConnection($"Data Source={options.ConnectionString}")
+            : new NpgsqlConnection(options.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = Sql;
+        var p = command.CreateParameter();
+        p.ParameterName = "@p";
+        p.DbType = System.Data.DbType.String;
+        p.Value = "pid-0";
+        command.Parameters.Add(p);
+        await command.PrepareAsync();
+        long local = 0;
+        for (var i = w; i < streams; i += Workers)
+        {
+            p.Value = $"pid-{i}";
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                _ = reader.GetFieldValue<byte[]>(4);
+                local++;
+            }
+        }
+
+        Interlocked.Add(ref count, local);
+    })));
+    Check(count == (long)streams * perStream, $"raw short reads {count}");
     return count / sw.Elapsed.TotalSeconds;
 }
 

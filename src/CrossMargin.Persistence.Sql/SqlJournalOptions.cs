@@ -17,6 +17,12 @@ public sealed record SqlJournalOptions(SqlBackend Backend, string ConnectionStri
     /// <summary>How often live queries poll when not woken by a write from this process.</summary>
     public TimeSpan RefreshInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Idle read connections kept open, each with the replay statements prepared on it (one per concurrent replay or
+    /// recovery up to this many; more are opened under a burst and closed afterwards).
+    /// </summary>
+    public int ReadSessions { get; init; } = 16;
+
     /// <summary>Rows fetched per query page.</summary>
     public int QueryPageSize { get; init; } = 1000;
 

@@ -52,6 +52,8 @@ public class TestKit : TestKitBase, IDisposable
         _sink = sink;
         _logger = logger;
         EventFilter = new EventFilterFactory(this);
+        // As in Akka.TestKit: a plain Tell from test code carries TestActor as its sender, so replies come back here.
+        ImplicitSender.Current = TestActor;
     }
 
     private static ActorSystem CreateSystem(ITestOutputHelper? output, CrossMargin.Hocon.Config config, ActorSystemSetup? setup, string? name, out TestLogSink sink, out Serilog.Core.Logger logger)

@@ -32,8 +32,13 @@ public static class ActorRefs
 /// <summary>Convenience methods on refs.</summary>
 public static class ActorRefExtensions
 {
-    /// <summary>Sends with no sender.</summary>
-    public static void Tell(this ICanTell target, object message) => target.Tell(message, ActorRefs.NoSender);
+    /// <summary>
+    /// Sends with the implicit sender, as Akka.NET does: inside an actor's handler that is the actor's
+    /// <c>Self</c>; outside any actor it is <see cref="ImplicitSender.Current"/> (the test kit sets its
+    /// <c>TestActor</c> there), else no sender (the recipient sees DeadLetters).
+    /// </summary>
+    public static void Tell(this ICanTell target, object message) =>
+        target.Tell(message, ActorCell.Current?.Self ?? ImplicitSender.Current);
 
     /// <summary>
     /// Re-sends the message currently being processed keeping its original sender. Must be called from inside an actor.
@@ -205,5 +210,24 @@ public sealed class FunctionRef : InternalActorRef
         {
             watcher.SendSystemMessage(new DeathWatchNotification(this));
         }
+    }
+}
+
+/// <summary>
+/// The sender used by <see cref="ActorRefExtensions.Tell(ICanTell, object)"/> when called outside any actor.
+/// </summary>
+/// <remarks>
+/// Flows with the async context (an <see cref="AsyncLocal{T}"/>), so a value set before a test body runs
+/// is seen by every await continuation of that body. Null by default: plain program code sends with no sender.
+/// </remarks>
+public static class ImplicitSender
+{
+    private static readonly AsyncLocal<IActorRef?> s_current = new();
+
+    /// <summary>The implicit sender for code running outside an actor; null for none.</summary>
+    public static IActorRef? Current
+    {
+        get => s_current.Value;
+        set => s_current.Value = value;
     }
 }

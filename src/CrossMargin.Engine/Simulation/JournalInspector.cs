@@ -132,6 +132,12 @@ public sealed class JournalInspector : IJournalInspector
 
     private static string Summary(object e)
     {
+        if (e is Domain.Events.WaterfallSettled w)
+        {
+            return $"Round = {w.Round}, Role = {w.Role}, Balances = [{string.Join(", ", w.Balances.Select(b => $"{b.Asset} {b.Amount}"))}], "
+                + $"Positions = [{string.Join(", ", w.Positions.Select(p => $"{p.InstrumentId} {p.Size}"))}]";
+        }
+
         var text = e.ToString() ?? "";
         var brace = text.IndexOf('{', StringComparison.Ordinal);
         var body = brace < 0 ? text : text[(brace + 1)..].TrimEnd('}', ' ').Trim();

@@ -30,6 +30,9 @@ internal abstract class SqlDialect : IAsyncDisposable
     /// <summary>Runs once on a fresh connection before the schema transaction (SQLite switches to WAL here).</summary>
     public virtual Task BeforeSchemaAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <summary>Runs once on a connection that a replay worker will keep for many reads (SQLite sets read pragmas here).</summary>
+    public virtual Task PrepareReadConnectionAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
+
     /// <summary>Serializes schema creation across processes for the duration of <paramref name="transaction"/>.</summary>
     public abstract Task LockSchemaAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken);
 

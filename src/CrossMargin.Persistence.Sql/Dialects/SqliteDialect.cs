@@ -94,6 +94,15 @@ internal sealed class SqliteDialect : SqlDialect
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    public override async Task PrepareReadConnectionAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        // Replay reads whole index ranges: map the file (256 MiB window) instead of copying pages through read(),
+        // and give each long-lived read connection a 32 MiB page cache instead of the 2 MiB default.
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA mmap_size=268435456; PRAGMA cache_size=-32768";
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     public override Task LockSchemaAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
         => Task.CompletedTask;
 

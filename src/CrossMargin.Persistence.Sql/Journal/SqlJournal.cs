@@ -23,12 +23,14 @@ public sealed class SqlJournal : IJournal, IReadJournal
     private readonly SqlJournalOptions _options;
     private readonly GroupCommitWriter _writer;
     private readonly ChangeSignal _changed = new();
+    private readonly ReadSessionPool _reads;
 
     private SqlJournal(SqlDialect dialect, EventSerializer serializer, SqlJournalOptions options)
     {
         _dialect = dialect;
         _serializer = serializer;
         _options = options;
+        _reads = new ReadSessionPool(dialect, options.ReadSessions);
         var groupCommit = dialect.SingleWriter ? options.GroupCommit with { Parallelism = 1 } : options.GroupCommit;
         _writer = new GroupCommitWriter(new Sink(this), groupCommit);
         _writer.Committed += _changed.Pulse;
@@ -106,35 +108,41 @@ public sealed class SqlJournal : IJournal, IReadJournal
             return;
         }
 
-        await using var connection = await _dialect.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT sequence_number, created, manifest, identifier, payload, writer_uuid FROM journal WHERE persistence_id = @p AND sequence_number >= @f AND sequence_number <= @t ORDER BY sequence_number LIMIT @n";
-        SqlDialect.Param(command, "@p", persistenceId);
-        SqlDialect.Param(command, "@f", fromSequenceNr);
-        SqlDialect.Param(command, "@t", toSequenceNr);
-        SqlDialect.Param(command, "@n", max);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await ReplayCoreAsync(persistenceId, fromSequenceNr, toSequenceNr, max, onEvent, highestIfEmpty: false, cancellationToken).ConfigureAwait(false);
+    }
 
-        // Short streams are delivered straight from the reader. A long one switches to a two-stage pipeline: a
-        // reader task fetches rows while this thread deserializes and calls back, so replay uses both cores.
-        for (var inline = 0; inline < InlineReplayRows; inline++)
+    /// <inheritdoc />
+    /// <remarks>
+    /// One prepared statement on a pooled read connection returns the events together with the highest sequence
+    /// number (both from the same statement snapshot); only when it returns no rows does a second, prepared query read
+    /// the highest on its own (an empty or fully deleted stream).
+    /// </remarks>
+    public async Task<long> ReplayAndReadHighestAsync(string persistenceId, long fromSequenceNr, long toSequenceNr, long max, Action<PersistentRepr> onEvent, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(onEvent);
+        if (max <= 0 || fromSequenceNr > toSequenceNr)
         {
-            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                return;
-            }
-
-            Deliver(persistenceId, ReplayRow.Read(reader), onEvent);
+            return await ReadHighestSequenceNrAsync(persistenceId, Math.Max(0, fromSequenceNr - 1), cancellationToken).ConfigureAwait(false);
         }
 
-        await PipelinedReplayAsync(persistenceId, reader, onEvent, cancellationToken).ConfigureAwait(false);
+        return await ReplayCoreAsync(persistenceId, fromSequenceNr, toSequenceNr, max, onEvent, highestIfEmpty: true, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public async Task<long> ReadHighestSequenceNrAsync(string persistenceId, long fromSequenceNr = 0, CancellationToken cancellationToken = default)
     {
-        await using var connection = await _dialect.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await HighestAsync(connection, null, persistenceId, cancellationToken).ConfigureAwait(false);
+        var session = await _reads.RentAsync(cancellationToken).ConfigureAwait(false);
+        var healthy = false;
+        try
+        {
+            var highest = await session.ReadHighestAsync(persistenceId, cancellationToken).ConfigureAwait(false);
+            healthy = true;
+            return highest;
+        }
+        finally
+        {
+            await _reads.ReturnAsync(session, healthy).ConfigureAwait(false);
+        }
     }
 
     /// <inheritdoc />
@@ -195,10 +203,76 @@ public sealed class SqlJournal : IJournal, IReadJournal
     public async ValueTask DisposeAsync()
     {
         await _writer.DisposeAsync().ConfigureAwait(false);
+        await _reads.DisposeAsync().ConfigureAwait(false);
         await _dialect.DisposeAsync().ConfigureAwait(false);
     }
 
     private const int InlineReplayRows = 256;
+
+    /// <summary>
+    /// Runs the replay statement on a rented read session. Returns the stream's highest sequence number as carried by
+    /// the rows, or, when no row came back, the one read by the highest query (<paramref name="highestIfEmpty"/>) or -1.
+    /// </summary>
+    private async Task<long> ReplayCoreAsync(string persistenceId, long from, long to, long max, Action<PersistentRepr> onEvent, bool highestIfEmpty, CancellationToken cancellationToken)
+    {
+        var session = await _reads.RentAsync(cancellationToken).ConfigureAwait(false);
+        var healthy = false;
+        try
+        {
+            var highest = -1L;
+            session.SetReplay(persistenceId, from, to, max);
+            await using (var reader = await session.Replay.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                // Short streams are delivered straight from the reader, payloads read into one reused buffer. A long
+                // one switches to a two-stage pipeline: a reader task fetches rows while this thread deserializes and
+                // calls back, so replay uses both cores.
+                var buffer = Array.Empty<byte>();
+                var inline = 0;
+                while (inline < InlineReplayRows && await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    if (inline++ == 0)
+                    {
+                        highest = Math.Max(reader.GetInt64(6), reader.IsDBNull(7) ? 0 : reader.GetInt64(7));
+                    }
+
+                    buffer = DeliverFromReader(persistenceId, reader, buffer, onEvent);
+                }
+
+                if (inline == InlineReplayRows)
+                {
+                    await PipelinedReplayAsync(persistenceId, reader, onEvent, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            if (highest < 0 && highestIfEmpty)
+            {
+                highest = await session.ReadHighestAsync(persistenceId, cancellationToken).ConfigureAwait(false);
+            }
+
+            healthy = true;
+            return highest;
+        }
+        finally
+        {
+            await _reads.ReturnAsync(session, healthy).ConfigureAwait(false);
+        }
+    }
+
+    private byte[] DeliverFromReader(string persistenceId, DbDataReader reader, byte[] buffer, Action<PersistentRepr> onEvent)
+    {
+        var sequenceNr = reader.GetInt64(0);
+        var manifest = reader.GetString(2);
+        var length = (int)reader.GetBytes(4, 0, null, 0, 0);
+        if (buffer.Length < length)
+        {
+            buffer = new byte[Math.Max(length, Math.Min(2 * buffer.Length, 1 << 20))];
+        }
+
+        var read = length == 0 ? 0 : (int)reader.GetBytes(4, 0, buffer, 0, length);
+        var payload = _serializer.Deserialize(persistenceId, sequenceNr, manifest, reader.GetInt32(3), buffer.AsSpan(0, read));
+        onEvent(new PersistentRepr(persistenceId, sequenceNr, payload, reader.GetString(5), Array.Empty<string>(), reader.GetInt64(1), manifest));
+        return buffer;
+    }
 
     private const int ReplayChunkRows = 1024;
 

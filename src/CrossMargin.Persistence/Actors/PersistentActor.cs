@@ -271,14 +271,16 @@ public abstract partial class PersistentActor : ActorBase
 
         // One write in flight: take what queued up to the batch cap; the rest waits for this write to finish.
         var cap = Math.Max(1, _persistence.Settings.MaxMessageBatchSize);
-        var batch = new List<AtomicWrite>();
+        var take = 0;
         var events = 0;
-        while (_journalBatch.Count > 0 && (batch.Count == 0 || events + _journalBatch[0].Events.Count <= cap))
+        while (take < _journalBatch.Count && (take == 0 || events + _journalBatch[take].Events.Count <= cap))
         {
-            events += _journalBatch[0].Events.Count;
-            batch.Add(_journalBatch[0]);
-            _journalBatch.RemoveAt(0);
+            events += _journalBatch[take].Events.Count;
+            take++;
         }
+
+        var batch = _journalBatch.GetRange(0, take);
+        _journalBatch.RemoveRange(0, take);
 
         _writeInProgress = true;
         var self = Self;

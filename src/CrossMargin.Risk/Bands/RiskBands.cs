@@ -20,7 +20,22 @@ public static class RiskBands
     public static RiskBandSet Compute(Account account, RiskCatalog catalog, MarketPrices prices, RiskConfig config, RiskState previous)
     {
         var risk = MarginEngine.Evaluate(account, catalog, prices, config.Portfolio);
-        var state = MarginEngine.State(risk, previous, config.Thresholds);
+        return Compute(account, catalog, prices, config, risk, MarginEngine.State(risk, previous, config.Thresholds));
+    }
+
+    /// <summary>
+    /// Bands with per-position previous states for an isolated account (see
+    /// <see cref="MarginEngine.State(AccountRisk, RiskState, IReadOnlyDictionary{string, RiskState}, RiskThresholds)"/>);
+    /// the guarantee holds for the state computed with the same <paramref name="previous"/> and map.
+    /// </summary>
+    public static RiskBandSet Compute(Account account, RiskCatalog catalog, MarketPrices prices, RiskConfig config, RiskState previous, IReadOnlyDictionary<string, RiskState> previousByPosition)
+    {
+        var risk = MarginEngine.Evaluate(account, catalog, prices, config.Portfolio);
+        return Compute(account, catalog, prices, config, risk, MarginEngine.State(risk, previous, previousByPosition, config.Thresholds));
+    }
+
+    private static RiskBandSet Compute(Account account, RiskCatalog catalog, MarketPrices prices, RiskConfig config, AccountRisk risk, RiskState state)
+    {
         var w = config.Bands.MaxRelativeWidth;
         var box = new Box(1m - w, 1m + w);
         var t = config.Thresholds;

@@ -7,7 +7,12 @@ namespace CrossMargin.Risk.Events;
 /// <summary>The only way an <see cref="Account"/> changes: <c>state = Apply(state, event)</c>. Pure.</summary>
 public static class AccountFold
 {
-    /// <summary>Applies <paramref name="e"/> to <paramref name="account"/>.</summary>
+    /// <summary>
+    /// Applies <paramref name="e"/> to <paramref name="account"/>. Throws <see cref="RiskInputException"/> (field and
+    /// value named) for an unknown asset or instrument, a non-positive deposit/withdrawal, a withdrawal beyond the
+    /// balance, a fill off the lot, and an <see cref="IsolatedMarginAssigned"/> that would make the pool balance or the
+    /// position's isolated margin negative. Callers that persist events should apply them before persisting.
+    /// </summary>
     public static Account Apply(Account account, AccountEvent e, RiskCatalog catalog) => e switch
     {
         CollateralDeposited d => account.WithBalance(catalog.Asset(d.Asset).Id, account.Balance(d.Asset) + Guard.Positive(d.Amount, "deposit.amount")),
@@ -63,8 +68,22 @@ public static class AccountFold
         }
 
         var pos = account.Positions.TryGetValue(spec.Id, out var p) ? p : new Position(spec.Id, 0m, 0m);
-        return account.WithPosition(pos with { IsolatedMargin = pos.IsolatedMargin + m.Amount })
-            .WithBalance(spec.SettlementAsset, account.Balance(spec.SettlementAsset) - m.Amount);
+        var pool = account.Balance(spec.SettlementAsset) - m.Amount;
+        var margin = pos.IsolatedMargin + m.Amount;
+        // Moving margin must never make collateral negative (issue 3, bad input): only trading losses may do that.
+        if (m.Amount > 0m && pool < 0m)
+        {
+            throw new RiskInputException($"isolated-margin[{spec.Id}].amount", Guard.Text(m.Amount),
+                $"exceeds the free {spec.SettlementAsset} pool balance {Guard.Text(account.Balance(spec.SettlementAsset))}");
+        }
+
+        if (m.Amount < 0m && margin < 0m)
+        {
+            throw new RiskInputException($"isolated-margin[{spec.Id}].amount", Guard.Text(m.Amount),
+                $"would leave the position's isolated margin negative (it holds {Guard.Text(pos.IsolatedMargin)})");
+        }
+
+        return account.WithPosition(pos with { IsolatedMargin = margin }).WithBalance(spec.SettlementAsset, pool);
     }
 
     private static Account ApplyAdjustment(Account account, BalanceAdjusted b, RiskCatalog catalog)

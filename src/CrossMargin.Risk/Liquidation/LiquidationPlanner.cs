@@ -16,11 +16,29 @@ namespace CrossMargin.Risk.Liquidation;
 /// </summary>
 public static class LiquidationPlanner
 {
-    /// <summary>Plans one round for <paramref name="account"/> given its <paramref name="previous"/> state.</summary>
+    /// <summary>
+    /// Plans one round for <paramref name="account"/> given its <paramref name="previous"/> state. For an isolated
+    /// account the account-level state is mapped to positions by <see cref="MarginEngine.PreviousByPosition"/> (only the
+    /// positions in the worst raw state keep the hysteresis); prefer the overload with per-position states.
+    /// </summary>
     public static LiquidationPlan Plan(Account account, RiskCatalog catalog, MarketPrices prices, RiskConfig config, RiskState previous)
     {
         var risk = MarginEngine.Evaluate(account, catalog, prices, config.Portfolio);
-        var state = MarginEngine.State(risk, previous, config.Thresholds);
+        return Plan(account, catalog, prices, config, previous, MarginEngine.PreviousByPosition(risk, previous, config.Thresholds), risk);
+    }
+
+    /// <summary>
+    /// Plans one round with per-position previous states for an isolated account (instrument id → state, missing =
+    /// Healthy): each isolated position is judged, and cut, on its own margin and its own hysteresis, so one position
+    /// being liquidated never pulls the others to the exit level. Cross and portfolio accounts use
+    /// <paramref name="previous"/> and ignore the map.
+    /// </summary>
+    public static LiquidationPlan Plan(Account account, RiskCatalog catalog, MarketPrices prices, RiskConfig config, RiskState previous, IReadOnlyDictionary<string, RiskState> previousByPosition) =>
+        Plan(account, catalog, prices, config, previous, previousByPosition, MarginEngine.Evaluate(account, catalog, prices, config.Portfolio));
+
+    private static LiquidationPlan Plan(Account account, RiskCatalog catalog, MarketPrices prices, RiskConfig config, RiskState previous, IReadOnlyDictionary<string, RiskState> previousByPosition, AccountRisk risk)
+    {
+        var state = MarginEngine.State(risk, previous, previousByPosition, config.Thresholds);
         if (state < RiskState.Liquidating)
         {
             return LiquidationPlan.Nothing;
@@ -28,7 +46,7 @@ public static class LiquidationPlanner
 
         if (account.Mode == MarginMode.Isolated)
         {
-            return PlanIsolated(account, catalog, prices, config, previous, risk);
+            return PlanIsolated(account, catalog, prices, config, previousByPosition, risk);
         }
 
         if (state >= RiskState.Backstop)
@@ -76,17 +94,18 @@ public static class LiquidationPlanner
 
         var after = MarginEngine.Evaluate(current, catalog, prices, config.Portfolio);
         var exit = RiskStateMachine.ExitLevel(after.Maintenance, after.Notional, config.Thresholds);
-        return new LiquidationPlan(orders.Count == 0 ? LiquidationKind.None : LiquidationKind.Partial, orders.ToImmutable(), after.Equity >= exit, after.Equity, exit, config.Strategy.Cooldown);
+        var restored = RiskStateMachine.AtExitLevel(after.Equity, after.Maintenance, after.Notional, config.Thresholds);
+        return new LiquidationPlan(orders.Count == 0 ? LiquidationKind.None : LiquidationKind.Partial, orders.ToImmutable(), restored, after.Equity, exit, config.Strategy.Cooldown);
     }
 
-    private static LiquidationPlan PlanIsolated(Account account, RiskCatalog catalog, MarketPrices prices, RiskConfig config, RiskState previous, AccountRisk risk)
+    private static LiquidationPlan PlanIsolated(Account account, RiskCatalog catalog, MarketPrices prices, RiskConfig config, IReadOnlyDictionary<string, RiskState> previousByPosition, AccountRisk risk)
     {
         var orders = ImmutableArray.CreateBuilder<LiquidationOrder>();
         var current = account;
         var closeOut = false;
         foreach (var p in risk.Positions)
         {
-            var s = RiskStateMachine.Classify(p.IsolatedEquity ?? 0m, p.Maintenance, p.Notional, previous, config.Thresholds);
+            var s = MarginEngine.PositionState(p, previousByPosition, config.Thresholds);
             if (s < RiskState.Liquidating)
             {
                 continue;

@@ -45,9 +45,23 @@ public static class MarginEngine
 
     /// <summary>
     /// Account risk state with hysteresis from <paramref name="previous"/>. Isolated accounts take the worst state of
-    /// their positions (each judged on its own margin), or Bankrupt if the pool itself is negative.
+    /// their positions (each judged on its own margin), or Bankrupt if the pool itself is negative. For an isolated
+    /// account one account-level <paramref name="previous"/> cannot say which position was being liquidated, so it is
+    /// applied only to the positions in the worst raw state, and only when that state is worse than Healthy (see
+    /// <see cref="PreviousByPosition"/>); a healthy position never inherits another's Liquidating. Exact per-position
+    /// hysteresis needs <see cref="State(AccountRisk, RiskState, IReadOnlyDictionary{string, RiskState}, RiskThresholds)"/>.
     /// </summary>
-    public static RiskState State(AccountRisk risk, RiskState previous, RiskThresholds thresholds)
+    public static RiskState State(AccountRisk risk, RiskState previous, RiskThresholds thresholds) =>
+        risk.Mode != MarginMode.Isolated
+            ? RiskStateMachine.Classify(risk.Equity, risk.Maintenance, risk.Notional, previous, thresholds)
+            : State(risk, previous, PreviousByPosition(risk, previous, thresholds), thresholds);
+
+    /// <summary>
+    /// Account risk state with per-position hysteresis for isolated accounts: each position is classified with its own
+    /// previous state from <paramref name="previousByPosition"/> (instrument id → state; a missing id counts as
+    /// Healthy). Cross and portfolio accounts use <paramref name="previous"/> and ignore the map.
+    /// </summary>
+    public static RiskState State(AccountRisk risk, RiskState previous, IReadOnlyDictionary<string, RiskState> previousByPosition, RiskThresholds thresholds)
     {
         if (risk.Mode != MarginMode.Isolated)
         {
@@ -57,11 +71,67 @@ public static class MarginEngine
         var worst = risk.CollateralValue < 0m ? RiskState.Bankrupt : RiskState.Healthy;
         foreach (var p in risk.Positions)
         {
-            var s = RiskStateMachine.Classify(p.IsolatedEquity ?? 0m, p.Maintenance, p.Notional, previous, thresholds);
+            var s = PositionState(p, previousByPosition, thresholds);
             worst = s > worst ? s : worst;
         }
 
         return worst;
+    }
+
+    /// <summary>
+    /// State of every isolated position (instrument id → state) with its own previous state from
+    /// <paramref name="previousByPosition"/> (missing = Healthy). Feed the result back as the next call's map to keep
+    /// hysteresis per position. Empty for cross and portfolio accounts.
+    /// </summary>
+    public static ImmutableSortedDictionary<string, RiskState> PositionStates(AccountRisk risk, IReadOnlyDictionary<string, RiskState> previousByPosition, RiskThresholds thresholds)
+    {
+        var builder = ImmutableSortedDictionary.CreateBuilder<string, RiskState>(StringComparer.Ordinal);
+        if (risk.Mode == MarginMode.Isolated)
+        {
+            foreach (var p in risk.Positions)
+            {
+                builder[p.InstrumentId] = PositionState(p, previousByPosition, thresholds);
+            }
+        }
+
+        return builder.ToImmutable();
+    }
+
+    /// <summary>
+    /// The per-position previous states implied by one account-level <paramref name="previous"/> for an isolated
+    /// account: <paramref name="previous"/> for the positions whose raw state (no hysteresis) equals the worst raw
+    /// state among the positions, when that worst is worse than Healthy; Healthy for every other position. The rule
+    /// depends only on raw states, so it is stable inside risk bands. Empty for cross and portfolio accounts.
+    /// </summary>
+    public static ImmutableSortedDictionary<string, RiskState> PreviousByPosition(AccountRisk risk, RiskState previous, RiskThresholds thresholds)
+    {
+        var builder = ImmutableSortedDictionary.CreateBuilder<string, RiskState>(StringComparer.Ordinal);
+        if (risk.Mode != MarginMode.Isolated)
+        {
+            return builder.ToImmutable();
+        }
+
+        var worstRaw = RiskState.Healthy;
+        foreach (var p in risk.Positions)
+        {
+            var raw = RiskStateMachine.Raw(p.IsolatedEquity ?? 0m, p.Maintenance, thresholds);
+            worstRaw = raw > worstRaw ? raw : worstRaw;
+        }
+
+        foreach (var p in risk.Positions)
+        {
+            var raw = RiskStateMachine.Raw(p.IsolatedEquity ?? 0m, p.Maintenance, thresholds);
+            builder[p.InstrumentId] = worstRaw > RiskState.Healthy && raw == worstRaw ? previous : RiskState.Healthy;
+        }
+
+        return builder.ToImmutable();
+    }
+
+    /// <summary>State of one isolated position given the previous states by instrument (missing = Healthy).</summary>
+    public static RiskState PositionState(PositionRisk position, IReadOnlyDictionary<string, RiskState> previousByPosition, RiskThresholds thresholds)
+    {
+        var prev = previousByPosition.TryGetValue(position.InstrumentId, out var s) ? s : RiskState.Healthy;
+        return RiskStateMachine.Classify(position.IsolatedEquity ?? 0m, position.Maintenance, position.Notional, prev, thresholds);
     }
 
     /// <summary>Σ haircut-weighted pool balances (valuation asset); zero balances are skipped.</summary>

@@ -42,7 +42,16 @@ public static class AdlSelector
     /// position's signed size), excluding <paramref name="bankruptId"/>. Queue rankings walk from the top score (ties by
     /// account id); pro-rata splits by positive uPnL, rounding down to the lot and giving leftover lots in weight order.
     /// </summary>
-    public static ImmutableArray<AdlMatch> Select(Book book, RiskCatalog catalog, MarketPrices prices, string instrumentId, decimal size, string bankruptId, AdlRanking ranking)
+    /// <remarks>Values portfolio-mode candidates with <see cref="Portfolio.PortfolioMarginConfig.Default"/>; use the overload
+    /// taking the run's config so scores agree with the margin the accounts are actually held to.</remarks>
+    public static ImmutableArray<AdlMatch> Select(Book book, RiskCatalog catalog, MarketPrices prices, string instrumentId, decimal size, string bankruptId, AdlRanking ranking) =>
+        Select(book, catalog, prices, instrumentId, size, bankruptId, ranking, Portfolio.PortfolioMarginConfig.Default);
+
+    /// <summary>
+    /// As <see cref="Select(Book, RiskCatalog, MarketPrices, string, decimal, string, AdlRanking)"/>, valuing
+    /// portfolio-mode candidates (equity, MM) with <paramref name="portfolio"/>, the run's scenario grid.
+    /// </summary>
+    public static ImmutableArray<AdlMatch> Select(Book book, RiskCatalog catalog, MarketPrices prices, string instrumentId, decimal size, string bankruptId, AdlRanking ranking, Portfolio.PortfolioMarginConfig portfolio)
     {
         var spec = catalog.Instrument(instrumentId);
         var mark = prices.Mark(instrumentId);
@@ -59,12 +68,12 @@ public static class AdlSelector
             switch (ranking)
             {
                 case AdlRanking.BitMex:
-                    var risk = MarginEngine.Evaluate(a, catalog, prices, Portfolio.PortfolioMarginConfig.Default);
+                    var risk = MarginEngine.Evaluate(a, catalog, prices, portfolio);
                     var backing = a.Mode == MarginMode.Isolated ? p.IsolatedMargin + upnl : risk.Equity / prices.Price(spec.SettlementAsset);
                     score = BitMexScore(upnl, spec.ContractSize * Math.Abs(p.Cost), PositionMath.Notional(spec, p.Size, mark), backing);
                     break;
                 case AdlRanking.Binance:
-                    var r = MarginEngine.Evaluate(a, catalog, prices, Portfolio.PortfolioMarginConfig.Default);
+                    var r = MarginEngine.Evaluate(a, catalog, prices, portfolio);
                     var ps = prices.Price(spec.SettlementAsset);
                     score = BinanceScore(upnl, a.Balance(spec.SettlementAsset), r.Maintenance / ps);
                     break;

@@ -128,7 +128,7 @@ public static class LossWaterfall
     {
         var w = config.Waterfall;
         var mark = prices.Mark(instrument);
-        var matches = AdlSelector.Select(book, catalog, prices, instrument, size, accountId, w.Ranking);
+        var matches = AdlSelector.Select(book, catalog, prices, instrument, size, accountId, w.Ranking, config.Portfolio);
         var left = share;
         var matchedTotal = 0m;
         var charged = 0m;

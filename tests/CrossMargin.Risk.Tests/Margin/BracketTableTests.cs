@@ -66,4 +66,40 @@ public class BracketTableTests
         var lev = Assert.Throws<RiskInputException>(() => new BracketTable([new Bracket(0m, 10m, 0.05m, 50m)]));
         Assert.Equal("brackets[0].max-leverage", lev.Field);
     }
+
+    [Fact]
+    public void A_maintenance_rate_that_falls_should_be_refused_naming_the_bracket()
+    {
+        // Review issue 3, item 4.
+        var e = Assert.Throws<RiskInputException>(() => Fixtures.Table((10_000m, 0.01m, 50m), (20_000m, 0.005m, 50m)));
+        Assert.Equal("brackets[1].maintenance-rate", e.Field);
+        Assert.Equal("0.005", e.Value);
+    }
+
+    [Fact]
+    public void A_max_leverage_that_rises_should_be_refused_naming_the_bracket()
+    {
+        var e = Assert.Throws<RiskInputException>(() => Fixtures.Table((10_000m, 0.01m, 20m), (20_000m, 0.01m, 50m), (30_000m, 0.02m, 60m)));
+        Assert.Equal("brackets[1].max-leverage", e.Field);
+        Assert.Equal("50", e.Value);
+    }
+
+    [Fact]
+    public void A_bracket_rate_not_above_the_liquidation_fee_should_be_refused_naming_the_bracket()
+    {
+        var spec = new Risk.Model.InstrumentSpec("X", Risk.Model.InstrumentKind.LinearPerpetual, "BTC", "USDT", 1m, 0.1m, 0.001m,
+            Fixtures.Table((10_000m, 0.004m, 125m), (20_000m, 0.01m, 50m)));
+        var e = Assert.Throws<RiskInputException>(() => spec.Validate(0.005m));
+        Assert.Equal("instrument[X].margin.brackets[0].maintenance-rate", e.Field);
+        Assert.Equal("0.004", e.Value);
+    }
+
+    [Fact]
+    public void Initial_margin_should_divide_by_the_max_leverage_without_a_rounded_reciprocal()
+    {
+        // Review issue 3, item 7: 3x leverage on 300 of notional needs exactly 100 (300 × 0.333…3 would give 99.99…9).
+        var table = Fixtures.Table((1_000m, 0.1m, 3m));
+        Assert.Equal(100m, table.Requirement(300m, 0m).Initial);
+        Assert.Equal(1_500_000m, Fixtures.BtcUsdtBrackets.Requirement(15_000_000m, 0m).Initial); // bracket 5: 10x
+    }
 }

@@ -59,4 +59,36 @@ public class AccountFoldTests
         Assert.Equal(x.Positions.Keys, y.Positions.Keys);
         Assert.Equal(x.Balances.Keys, y.Balances.Keys);
     }
+
+    [Fact]
+    public void Assigning_more_isolated_margin_than_the_pool_holds_should_raise_a_typed_error()
+    {
+        // Review issue 3, item 2: the pool must never be made negative by a margin move.
+        var a = Fixtures.Account("a", MarginMode.Isolated, [("USDT", 1_000m)], []);
+        var e = Assert.Throws<Risk.Errors.RiskInputException>(() => AccountFold.Apply(a, new IsolatedMarginAssigned("BTCUSDT", 1_500m), Fixtures.Catalog));
+        Assert.Equal("isolated-margin[BTCUSDT].amount", e.Field);
+        Assert.Equal("1500", e.Value);
+    }
+
+    [Fact]
+    public void Withdrawing_more_isolated_margin_than_the_position_holds_should_raise_a_typed_error()
+    {
+        var a = Fixtures.Account("a", MarginMode.Isolated, [("USDT", 1_000m)], []);
+        a = AccountFold.Apply(a, new IsolatedMarginAssigned("BTCUSDT", 400m), Fixtures.Catalog);
+        var e = Assert.Throws<Risk.Errors.RiskInputException>(() => AccountFold.Apply(a, new IsolatedMarginAssigned("BTCUSDT", -500m), Fixtures.Catalog));
+        Assert.Equal("isolated-margin[BTCUSDT].amount", e.Field);
+        Assert.Equal("-500", e.Value);
+        var back = AccountFold.Apply(a, new IsolatedMarginAssigned("BTCUSDT", -400m), Fixtures.Catalog);
+        Assert.Equal(1_000m, back.Balance("USDT"));
+    }
+
+    [Fact]
+    public void Position_Open_should_round_an_inverse_cost_exactly_as_an_opening_fill_does()
+    {
+        // Review issue 3, item 7: 3 contracts at 7 → cost 3/7 rounded to 16 places, like PositionMath.CostOf.
+        var opened = Position.Open(Fixtures.BtcUsd, 3m, 7m);
+        var filled = Fixtures.Account("a", MarginMode.Cross, [("BTC", 1m)], [("BTCUSD", 3m, 7m)]).Positions["BTCUSD"];
+        Assert.Equal(filled.Cost, opened.Cost);
+        Assert.Equal(0.4285714285714285m, opened.Cost);
+    }
 }
