@@ -49,7 +49,8 @@ public static class ActorBench
         var sw = Stopwatch.StartNew();
         for (var i = 0; i < actors; i++)
         {
-            system.ActorOf(Props.Create(() => new RecoveringActor($"pid-{i}", run, () => Interlocked.Increment(ref recovered))));
+            var pid = $"pid-{i}"; // a fresh variable per actor: the Props factory runs later, on another thread
+            system.ActorOf(Props.Create(() => new RecoveringActor(pid, run, () => Interlocked.Increment(ref recovered))));
         }
 
         await run.Ready.Task.WaitAsync(TimeSpan.FromMinutes(5));

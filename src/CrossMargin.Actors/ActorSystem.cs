@@ -17,8 +17,10 @@ public sealed class ActorSystem : IDisposable
     private readonly TimeProviderScheduler _scheduler;
     private readonly ActorCell _root;
     private readonly ActorCell _userGuardian;
+    private readonly ActorCell _systemGuardian;
     private readonly TaskCompletionSource _terminated = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _tempCounter;
+    private long _uidCounter;
     private long _deadLetterCount;
     private volatile bool _terminating;
 
@@ -47,7 +49,7 @@ public sealed class ActorSystem : IDisposable
         _root = new ActorCell(this, null, rootPath, Props.Create(() => new RootGuardian()), _dispatcher, 0);
         _root.PostSystem(new Create());
         _userGuardian = _root.CreateChild(Props.Create(() => new GuardianActor()), "user");
-        _root.CreateChild(Props.Create(() => new GuardianActor()), "system");
+        _systemGuardian = _root.CreateChild(Props.Create(() => new GuardianActor()), "system");
     }
 
     /// <summary>Creates a system with the built-in defaults (real time, thread-pool dispatcher).</summary>
@@ -104,6 +106,13 @@ public sealed class ActorSystem : IDisposable
     /// <summary>Creates a top-level actor under <c>/user</c>. Thread-safe. Throws <see cref="InvalidActorNameException"/> for a bad or duplicate name.</summary>
     public IActorRef ActorOf(Props props, string? name = null) => _userGuardian.CreateChild(props, name).SelfRef;
 
+    /// <summary>
+    /// Creates a top-level actor under <c>/system</c>, for infrastructure (journals, loggers) that must outlive user
+    /// actors: on <see cref="Terminate"/> the whole <c>/user</c> tree stops (PostStop run) before <c>/system</c> is
+    /// stopped. Thread-safe. Throws <see cref="InvalidActorNameException"/> for a bad or duplicate name.
+    /// </summary>
+    public IActorRef SystemActorOf(Props props, string? name = null) => _systemGuardian.CreateChild(props, name).SelfRef;
+
     /// <summary>Stops <paramref name="actor"/> asynchronously.</summary>
     public void Stop(IActorRef actor)
     {
@@ -118,10 +127,14 @@ public sealed class ActorSystem : IDisposable
     public FunctionRef CreateFunctionRef(Action<object, IActorRef?> onMessage, string? name = null) =>
         new(this, ActorPath.Root(Name).Child("temp").Child(name ?? "$f" + Interlocked.Increment(ref _tempCounter)), onMessage);
 
+    /// <summary>The next incarnation uid of this system (1, 2, …): per system, so equal runs print equal refs.</summary>
+    internal long NextUid() => Interlocked.Increment(ref _uidCounter);
+
     internal ActorPath NewTempPath() => ActorPath.Root(Name).Child("temp").Child("$" + Interlocked.Increment(ref _tempCounter));
 
     /// <summary>
-    /// Stops all actors (children before parents, PostStop run) and cancels scheduled tasks. On a deterministic system
+    /// Stops all actors (children before parents, PostStop run) and cancels scheduled tasks. As in Akka, <c>/user</c> stops
+    /// first and <c>/system</c> only once <c>/user</c> has fully terminated. On a deterministic system
     /// called from outside its loop, this also runs the loop until the system has terminated.
     /// </summary>
     public Task Terminate()

@@ -30,6 +30,7 @@ internal sealed class CliApp
         Root.Add(new ReplayCommand().Build(runner));
         Root.Add(new WhatIfCommand().Build(runner));
         Root.Add(new JournalCommand().Build(runner));
+        Root.Add(new LoadTestCommand().Build(runner));
         Root.SetAction((parse, ct) => runner.RunAsync(parse, "crossmargin", _ =>
         {
             // Reached only without a command (with --print-config the runner printed and returned already).

@@ -185,12 +185,30 @@ public sealed class ActorBasicsSpec(ITestOutputHelper output) : TestKit(output)
     [Fact]
     public void ReceiveAsync_suspends_the_mailbox_until_the_task_completes()
     {
+        // Deterministic loop: when RunUntilIdle returns, every message that could run has run. So if the mailbox were not
+        // suspended, "fast" would already be in the trace before the gate opens. No waiting on time.
+        var trace = new List<string>();
+        var gate = new TaskCompletionSource(); // no async continuations: the await resumes through the actor's scheduler
+        var system = ActorSystem.Create("async", new ActorSystemSetup { Deterministic = true });
+        var actor = system.ActorOf(Props.Create(() => new AsyncActor(gate.Task, trace)));
+        actor.Tell("slow", ActorRefs.NoSender);
+        actor.Tell("fast", ActorRefs.NoSender);
+        system.RunUntilIdle();
+        Assert.Equal(new[] { "started slow" }, trace);
+        gate.SetResult();
+        system.RunUntilIdle();
+        Assert.Equal(new[] { "started slow", "finished slow", "fast" }, trace);
+        system.Terminate();
+    }
+
+    [Fact]
+    public void ReceiveAsync_on_the_thread_pool_finishes_the_awaiting_handler_before_the_next_message()
+    {
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var actor = ActorOf(Props.Create(() => new AsyncActor(gate.Task)));
+        var actor = ActorOf(Props.Create(() => new AsyncActor(gate.Task, null)));
         actor.Tell("slow", TestActor);
         actor.Tell("fast", TestActor);
         ExpectMsg("started slow");
-        ExpectNoMsg(TimeSpan.FromMilliseconds(200));
         gate.SetResult();
         ExpectMsg("finished slow");
         ExpectMsg("fast");
@@ -198,15 +216,21 @@ public sealed class ActorBasicsSpec(ITestOutputHelper output) : TestKit(output)
 
     private sealed class AsyncActor : ReceiveActor
     {
-        public AsyncActor(Task gate)
+        public AsyncActor(Task gate, List<string>? trace)
         {
             ReceiveAsync<string>(async m =>
             {
-                Sender.Tell("started " + m);
+                Report("started " + m);
                 await gate;
-                Sender.Tell("finished " + m); // Sender is restored after the await
+                Report("finished " + m); // Sender is restored after the await
             }, m => m == "slow");
-            Receive<string>(m => Sender.Tell(m));
+            Receive<string>(Report);
+
+            void Report(string text)
+            {
+                if (trace != null) trace.Add(text); // deterministic system: one thread
+                else Sender.Tell(text);
+            }
         }
     }
 

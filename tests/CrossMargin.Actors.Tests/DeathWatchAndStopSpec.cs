@@ -57,15 +57,49 @@ public sealed class DeathWatchAndStopSpec(ITestOutputHelper output) : TestKit(ou
     }
 
     [Fact]
-    public void Unwatch_prevents_the_Terminated()
+    public async Task Unwatch_prevents_the_Terminated()
     {
-        var target = ActorOf(Props.Create<EchoActor>());
-        var watcher = ActorOf(Props.Create(() => new UnwatchingWatcher(target, TestActor)));
-        watcher.Tell("unwatch", TestActor);
-        ExpectMsg("unwatched");
-        Sys.Stop(target);
-        watcher.Tell("ping", TestActor);
-        ExpectMsg("pong"); // no DeathPactException: the watcher is alive and got no Terminated
+        // The target is the child of a parent we watch: the parent's Terminated proves the target finished stopping,
+        // i.e. any DeathWatchNotification for the watcher was already posted before the marker below.
+        var parent = ActorOf(Props.Create(() => new ParentOfEcho()));
+        var target = await parent.Ask<IActorRef>("child", TimeSpan.FromSeconds(5));
+        var probe = CreateTestProbe(); // the watcher reports here, apart from the TestActor's own Terminated
+        var watcher = ActorOf(Props.Create(() => new UnwatchingWatcher(target, probe.Ref)));
+        watcher.Tell("unwatch", probe.Ref);
+        probe.ExpectMsg("unwatched");
+        Watch(parent);
+        Sys.Stop(parent);
+        ExpectTerminated(parent);
+        // The watcher relays the marker to itself: a Terminated queued while handling "ping" would be ahead of "ping-2".
+        watcher.Tell("ping", probe.Ref);
+        probe.ExpectMsg("pong"); // fails with a Terminated first if Unwatch did nothing
+    }
+
+    [Fact]
+    public async Task Without_Unwatch_the_same_setup_delivers_the_Terminated_before_the_marker()
+    {
+        // Control for the test above: proves that its marker would reveal a Terminated.
+        var parent = ActorOf(Props.Create(() => new ParentOfEcho()));
+        var target = await parent.Ask<IActorRef>("child", TimeSpan.FromSeconds(5));
+        var probe = CreateTestProbe();
+        var watcher = ActorOf(Props.Create(() => new UnwatchingWatcher(target, probe.Ref)));
+        watcher.Tell("ping", probe.Ref);
+        probe.ExpectMsg("pong"); // the watcher is running, so its Watch reached the target before the stop below
+        Watch(parent);
+        Sys.Stop(parent);
+        ExpectTerminated(parent);
+        watcher.Tell("ping", probe.Ref);
+        probe.ExpectMsg<Terminated>(t => Assert.Equal(target, t.ActorRef));
+        probe.ExpectMsg("pong");
+    }
+
+    private sealed class ParentOfEcho : ReceiveActor
+    {
+        public ParentOfEcho()
+        {
+            var child = Context.ActorOf(Props.Create<EchoActor>(), "echo");
+            Receive<string>(_ => Sender.Tell(child));
+        }
     }
 
     private sealed class UnwatchingWatcher : ReceiveActor
@@ -74,7 +108,8 @@ public sealed class DeathWatchAndStopSpec(ITestOutputHelper output) : TestKit(ou
         {
             Context.Watch(target);
             Receive<string>(m => m == "unwatch", _ => { Context.Unwatch(target); Sender.Tell("unwatched"); });
-            Receive<string>(m => m == "ping", _ => Sender.Tell("pong"));
+            Receive<string>(m => m == "ping", _ => Self.Tell("ping-2", Sender));
+            Receive<string>(m => m == "ping-2", _ => Sender.Tell("pong"));
             Receive<Terminated>(t => report.Tell(t));
         }
     }

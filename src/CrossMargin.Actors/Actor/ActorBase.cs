@@ -93,8 +93,12 @@ public abstract class ActorBase
     /// <summary>Makes <see cref="Sender"/> return <paramref name="sender"/> for the rest of the current turn (used when replaying deferred handlers).</summary>
     protected void RestoreSender(IActorRef? sender) => _cell.SetCurrentSender(sender);
 
-    /// <summary>Creates an extra, independent stash bound to this actor; unstashed messages go to the front of the mailbox.</summary>
-    protected IStash CreateStash() => new ActorStash(_cell);
+    /// <summary>
+    /// Creates an extra, independent stash bound to this actor incarnation; unstashed messages go to the front of the
+    /// mailbox. Messages still in it when the actor stops become dead letters; on a restart they are unstashed to the
+    /// front of the mailbox before <c>PreRestart</c>, like <see cref="IWithStash"/>'s.
+    /// </summary>
+    protected IStash CreateStash() => _cell.CreateExtraStash();
 
     /// <summary>Replaces the current behaviour (Akka's <c>Become</c>).</summary>
     protected void Become(Receive receive) => _cell.Become(receive);

@@ -112,6 +112,14 @@ internal sealed partial class ActorCell
         AbandonAsync();
         _receiveTimeoutTask?.Cancel();
         _timers?.CancelAll();
+        // The failed instance's extra stashes (CreateStash) die with it; like the primary stash, their messages go back
+        // to the front of the mailbox instead of being lost (the primary stash's end up first, as Akka's persistent
+        // actors unstash their internal stash before the user stash).
+        if (_extraStashes != null)
+        {
+            foreach (var extra in _extraStashes) extra.UnstashAll();
+            _extraStashes = null;
+        }
         if (_stash != null)
         {
             _stash.UnstashAll();
@@ -183,12 +191,21 @@ internal sealed partial class ActorCell
                 if (w is InternalActorRef r) r.SendSystemMessage(new Unwatch(w, SelfRef));
             _watching = null;
         }
+        // Akka's shutdown order: the root guardian stops /user first and /system only once /user has terminated (see
+        // HandleChildTerminated), so system actors (journals, loggers) still serve user actors' PostStop.
+        if (_parent == null && children.Count > 1 && children.Find(c => c.SelfRef.Path.Name == "user") is { } user)
+            children = new List<ActorCell> { user };
+        StopChildren(children);
+        if (children.Count == 0) FinishTerminate();
+    }
+
+    private void StopChildren(List<ActorCell> children)
+    {
         foreach (var c in children)
         {
             lock (this) (_stoppingChildren ??= new HashSet<ActorCell>()).Add(c);
             c.PostSystem(new Terminate());
         }
-        if (children.Count == 0) FinishTerminate();
     }
 
     private void HandleChildTerminated(ActorCell child)
@@ -207,11 +224,18 @@ internal sealed partial class ActorCell
         if (_terminating)
         {
             if (empty) FinishTerminate();
+            else if (!stillStopping) StopChildren(ChildCells()); // the root's second phase: /system after /user
         }
         else if (_restarting && !stillStopping)
         {
             FinishRecreate();
         }
+    }
+
+    private void StashToDeadLetters(ActorStash stash)
+    {
+        foreach (var e in stash.Drain())
+            System.DeadLetters.Tell(new DeadLetter(e.Message, e.Sender ?? System.DeadLetters, SelfRef), e.Sender);
     }
 
     private void FinishTerminate()
@@ -229,9 +253,14 @@ internal sealed partial class ActorCell
             }
         }
         Interlocked.Or(ref _status, ClosedBit);
-        if (_stash != null)
-            foreach (var e in _stash.Drain())
-                System.DeadLetters.Tell(new DeadLetter(e.Message, e.Sender ?? System.DeadLetters, SelfRef), e.Sender);
+        // As in Akka, messages still stashed when the actor stops become dead letters (the primary stash first, then
+        // the extra stashes made with CreateStash in creation order).
+        if (_stash != null) StashToDeadLetters(_stash);
+        if (_extraStashes != null)
+        {
+            foreach (var extra in _extraStashes) StashToDeadLetters(extra);
+            _extraStashes = null;
+        }
         if (_watchedBy != null)
         {
             foreach (var w in _watchedBy)

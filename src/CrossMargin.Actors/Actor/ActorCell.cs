@@ -12,10 +12,9 @@ internal sealed partial class ActorCell : IActorContext, IThreadPoolWorkItem
     private const int ScheduledBit = 1;
     private const int ClosedBit = 2;
 
+    private static readonly bool s_tmpPlain = Environment.GetEnvironmentVariable("TMP_KFIX_PLAIN") == "1"; // TEMPORARY measurement switch
     [ThreadStatic] private static ActorCell? t_current;
     [ThreadStatic] private static ActorCell? t_creating;
-
-    private static long s_uid;
 
     private readonly ActorCell? _parent;
     private readonly MessageDispatcher _dispatcher;
@@ -74,6 +73,8 @@ internal sealed partial class ActorCell : IActorContext, IThreadPoolWorkItem
 
     private ActorStash? _stash { get => _x?.Stash; set { if (_x != null || value != null) X.Stash = value; } }
 
+    private List<ActorStash>? _extraStashes { get => _x?.ExtraStashes; set { if (_x != null || value != null) X.ExtraStashes = value; } }
+
     private TimeSpan? _receiveTimeout { get => _x?.ReceiveTimeout; set { if (_x != null || value != null) X.ReceiveTimeout = value; } }
 
     private ICancelable? _receiveTimeoutTask { get => _x?.ReceiveTimeoutTask; set { if (_x != null || value != null) X.ReceiveTimeoutTask = value; } }
@@ -87,7 +88,7 @@ internal sealed partial class ActorCell : IActorContext, IThreadPoolWorkItem
         Props = props;
         _dispatcher = dispatcher;
         _capacity = capacity;
-        Uid = Interlocked.Increment(ref s_uid);
+        Uid = system.NextUid();
         SelfRef = new LocalActorRef(this, path);
     }
 
@@ -95,6 +96,7 @@ internal sealed partial class ActorCell : IActorContext, IThreadPoolWorkItem
 
     internal static ActorCell? Creating => t_creating;
 
+    /// <summary>Incarnation number, unique within the system (a per-system counter, so deterministic runs print equal refs).</summary>
     internal long Uid { get; }
 
     internal LocalActorRef SelfRef { get; }
@@ -108,6 +110,14 @@ internal sealed partial class ActorCell : IActorContext, IThreadPoolWorkItem
     internal bool CurrentStashed { get; set; }
 
     internal ActorBase? Actor => _actor;
+
+    /// <summary>An extra stash of the current incarnation (<c>ActorBase.CreateStash</c>); drained to dead letters on stop.</summary>
+    internal ActorStash CreateExtraStash()
+    {
+        var stash = new ActorStash(this);
+        (_extraStashes ??= new List<ActorStash>()).Add(stash);
+        return stash;
+    }
 
     private bool IsSuspended => _failed || _awaitingAsync || _suspendCount > 0 || _terminating || _restarting || _actor == null;
 
@@ -299,6 +309,19 @@ internal sealed partial class ActorCell : IActorContext, IThreadPoolWorkItem
         // A full-fence read-modify-write, not a plain read: Post's enqueue ends with an ordinary (release) store of the
         // node link, and a plain load of _status could be reordered before it (store->load). The consumer could then
         // clear ScheduledBit and see an empty queue while this producer sees the stale bit: a lost wake-up.
+        if (s_tmpPlain)
+        {
+            while (true)
+            {
+                var s = Volatile.Read(ref _status);
+                if ((s & ScheduledBit) != 0) return;
+                if (Interlocked.CompareExchange(ref _status, s | ScheduledBit, s) == s)
+                {
+                    _dispatcher.Schedule(this);
+                    return;
+                }
+            }
+        }
         if ((Interlocked.Or(ref _status, ScheduledBit) & ScheduledBit) == 0)
             _dispatcher.Schedule(this);
     }
@@ -619,6 +642,7 @@ internal sealed class CellExtras
     public HashSet<IActorRef>? WatchedBy;
     public TimerScheduler? Timers;
     public ActorStash? Stash;
+    public List<ActorStash>? ExtraStashes;
     public TimeSpan? ReceiveTimeout;
     public ICancelable? ReceiveTimeoutTask;
     public ActorTaskScheduler? TaskScheduler;

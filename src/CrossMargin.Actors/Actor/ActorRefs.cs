@@ -151,6 +151,7 @@ public sealed class FunctionRef : InternalActorRef
     private readonly Action<object, IActorRef?> _onMessage;
     private readonly ActorSystem _system;
     private readonly HashSet<IActorRef> _watching = new();
+    private readonly RefWatchers _watchers = new();
     private volatile bool _stopped;
 
     internal FunctionRef(ActorSystem system, ActorPath path, Action<object, IActorRef?> onMessage)
@@ -195,8 +196,15 @@ public sealed class FunctionRef : InternalActorRef
         return subject;
     }
 
-    /// <summary>Stops the ref: later messages become dead letters.</summary>
-    public void Stop() => _stopped = true;
+    /// <summary>
+    /// Stops the ref: later messages become dead letters, and whoever watches it gets <see cref="Terminated"/>
+    /// (watchers that watch it later get it at once). Idempotent; thread-safe.
+    /// </summary>
+    public void Stop()
+    {
+        _stopped = true;
+        _watchers.Terminate(this);
+    }
 
     internal override void SendSystemMessage(SystemMessage message)
     {
@@ -206,9 +214,9 @@ public sealed class FunctionRef : InternalActorRef
             lock (_watching) was = _watching.Remove(n.Actor);
             if (was && !_stopped) _onMessage(new Terminated(n.Actor, true, false), n.Actor);
         }
-        else if (message is Watch w && _stopped && w.Watcher is InternalActorRef watcher)
+        else
         {
-            watcher.SendSystemMessage(new DeathWatchNotification(this));
+            _watchers.Handle(this, message);
         }
     }
 }

@@ -31,7 +31,7 @@ public static class Futures
                 TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
         if (cancellationToken.CanBeCanceled)
-            cancellationToken.Register(() => promise.Cancel(cancellationToken));
+            promise.SetCancellation(cancellationToken.Register(() => promise.Cancel(cancellationToken)));
         target.Tell(message, promise);
         return promise.Task;
     }
@@ -47,9 +47,17 @@ public static class Futures
         _ => null,
     };
 
+    /// <remarks>
+    /// Completion (reply, failure, timeout, cancellation, undelivered question) happens once: it disposes the token
+    /// registration, so a long-lived token does not keep finished asks alive, and sends <see cref="Terminated"/> to
+    /// whoever watches the temporary ref.
+    /// </remarks>
     private sealed class PromiseActorRef<T>(ActorPath path) : InternalActorRef, IAskPromise
     {
         private readonly TaskCompletionSource<T> _tcs = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly RefWatchers _watchers = new();
+        private CancellationTokenRegistration _registration; // guarded by _watchers
+        private bool _completed;                               // guarded by _watchers
 
         public Task<T> Task => _tcs.Task;
 
@@ -59,33 +67,57 @@ public static class Futures
 
         public override void Tell(object message, IActorRef? sender)
         {
-            switch (message)
+            var done = message switch
             {
-                case Status.Failure f when typeof(T) != typeof(Status.Failure):
-                    _tcs.TrySetException(f.Cause);
-                    break;
-                case T reply:
-                    _tcs.TrySetResult(reply);
-                    break;
-                default:
-                    _tcs.TrySetException(new ArgumentException(
-                        $"Received message of type [{message.GetType()}] - Ask expected message of type [{typeof(T)}]"));
-                    break;
-            }
+                Status.Failure f when typeof(T) != typeof(Status.Failure) => _tcs.TrySetException(f.Cause),
+                T reply => _tcs.TrySetResult(reply),
+                _ => _tcs.TrySetException(new ArgumentException(
+                    $"Received message of type [{message.GetType()}] - Ask expected message of type [{typeof(T)}]")),
+            };
+            if (done) OnCompleted();
         }
 
-        public void Fail(Exception ex) => _tcs.TrySetException(ex);
+        public void Fail(Exception ex)
+        {
+            if (_tcs.TrySetException(ex)) OnCompleted();
+        }
 
-        public void Undelivered(DeadLetter letter) => _tcs.TrySetException(new AskTimeoutException(
+        public void Undelivered(DeadLetter letter) => Fail(new AskTimeoutException(
             $"Recipient [{letter.Recipient.Path}] did not receive the message (it had terminated or its mailbox was full). Message type: {letter.Message.GetType().Name}"));
 
-        public void Cancel(CancellationToken token) => _tcs.TrySetCanceled(token);
-
-        internal override void SendSystemMessage(SystemMessage message)
+        public void Cancel(CancellationToken token)
         {
-            if (message is Watch w && w.Watcher is InternalActorRef watcher && IsTerminated)
-                watcher.SendSystemMessage(new DeathWatchNotification(this));
+            if (_tcs.TrySetCanceled(token)) OnCompleted();
         }
+
+        /// <summary>Keeps the token registration to dispose on completion (at once if already completed).</summary>
+        public void SetCancellation(CancellationTokenRegistration registration)
+        {
+            lock (_watchers)
+            {
+                if (!_completed)
+                {
+                    _registration = registration;
+                    return;
+                }
+            }
+            registration.Dispose();
+        }
+
+        private void OnCompleted()
+        {
+            CancellationTokenRegistration registration;
+            lock (_watchers)
+            {
+                _completed = true;
+                registration = _registration;
+                _registration = default;
+            }
+            registration.Dispose(); // from inside the token's own callback this returns at once (no self-wait)
+            _watchers.Terminate(this);
+        }
+
+        internal override void SendSystemMessage(SystemMessage message) => _watchers.Handle(this, message);
     }
 }
 

@@ -13,16 +13,46 @@ internal abstract class MessageDispatcher(int throughput)
 /// <summary>The default dispatcher: turns run on the .NET thread pool (no allocation per schedule).</summary>
 /// <remarks>
 /// An actor woken by a message sent from inside another actor's turn goes to the current worker's local queue (it is
-/// likely to find its message in cache); every other schedule, including an actor re-queuing itself after a full
-/// turn, goes to the global FIFO queue so a busy actor cannot starve the others. Set
-/// <c>CROSSMARGIN_ACTOR_GLOBAL_QUEUE=1</c> to always use the global queue.
+/// likely to find its message in cache), but only for <see cref="MaxConsecutiveLocal"/> such schedules in a row on that
+/// worker; the next one goes to the global FIFO queue. A worker takes global work only when its local queue is empty,
+/// so without that bound a ping-pong chain (each actor waking the other from its turn) would hold the worker forever
+/// and starve what waits in the global queue. Every other schedule, including an actor re-queuing itself after a full
+/// turn, goes to the global queue. <c>CROSSMARGIN_ACTOR_GLOBAL_QUEUE=1</c> always uses the global queue;
+/// <c>CROSSMARGIN_ACTOR_MAX_LOCAL_SCHEDULES=n</c> changes the bound (for measurements).
 /// </remarks>
 internal sealed class ThreadPoolDispatcher(int throughput) : MessageDispatcher(throughput)
 {
+    /// <summary>Default bound on consecutive local-queue schedules per worker thread.</summary>
+    internal const int DefaultMaxConsecutiveLocal = 8;
+
     private static readonly bool s_globalOnly = Environment.GetEnvironmentVariable("CROSSMARGIN_ACTOR_GLOBAL_QUEUE") == "1";
 
+    private static readonly int s_maxLocal =
+        int.TryParse(Environment.GetEnvironmentVariable("CROSSMARGIN_ACTOR_MAX_LOCAL_SCHEDULES"), out var n) && n >= 0 ? n : DefaultMaxConsecutiveLocal;
+
+    [ThreadStatic] private static int t_localStreak;
+
+    /// <summary>The bound in effect (0 when the global queue is forced).</summary>
+    internal static int MaxConsecutiveLocal => s_globalOnly ? 0 : s_maxLocal;
+
     public override void Schedule(ActorCell cell) =>
-        ThreadPool.UnsafeQueueUserWorkItem(cell, preferLocal: !s_globalOnly && ActorCell.Current != null);
+        ThreadPool.UnsafeQueueUserWorkItem(cell, preferLocal: PreferLocal(ActorCell.Current != null, MaxConsecutiveLocal, ref t_localStreak));
+
+    /// <summary>
+    /// The queue choice for one schedule: local only from inside a turn and for at most <paramref name="maxLocal"/>
+    /// schedules in a row (<paramref name="streak"/> is the calling worker's count); then one global schedule resets it.
+    /// </summary>
+    internal static bool PreferLocal(bool insideTurn, int maxLocal, ref int streak)
+    {
+        if (!insideTurn) return false;
+        if (streak >= maxLocal)
+        {
+            streak = 0;
+            return false;
+        }
+        streak++;
+        return true;
+    }
 }
 
 /// <summary>

@@ -15,8 +15,9 @@ internal static class EngineRegistration
     public static EngineServices Create() => new()
     {
         Simulation = ctx => new CrossMargin.Engine.Simulation.SimulationRunner(ctx.Configuration.Config, ctx.Logger),
-        Replay = null,
+        Replay = _ => new CrossMargin.Engine.Simulation.ReplayRunner(),
         WhatIf = null,
         Journal = _ => new CrossMargin.Engine.Simulation.JournalInspector(),
+        LoadTest = ctx => new CrossMargin.Engine.LoadTest.LoadTestRunner(ctx.Configuration.Config, ctx.Logger),
     };
 }

@@ -26,4 +26,7 @@ internal sealed record EngineServices
 
     /// <summary>Builds the reader behind <c>journal list | show | tail | stats</c>.</summary>
     public Func<EngineContext, IJournalInspector>? Journal { get; init; }
+
+    /// <summary>Builds the runner behind <c>loadtest</c>.</summary>
+    public Func<EngineContext, CrossMargin.Engine.LoadTest.LoadTestRunner>? LoadTest { get; init; }
 }

@@ -59,7 +59,7 @@ public sealed class LiquidationCoordinatorLogic
     /// <summary>The settings.</summary>
     public CoordinatorLimits Settings => _settings;
 
-    /// <summary>Seeds the insurance fund (event already journaled by the caller or replayed).</summary>
+    /// <summary>Folds a coordinator event (seeding, or replaying a journal): fund, fee pool and round number.</summary>
     public void Apply(CoordinatorEvent e)
     {
         switch (e)
@@ -73,9 +73,11 @@ public sealed class LiquidationCoordinatorLogic
                 break;
             case LiquidationExecuted l:
                 InsuranceFund = l.InsuranceFund;
+                FeePool = l.FeePool;
                 break;
             case BankruptcyResolved b:
                 InsuranceFund = b.InsuranceFund;
+                FeePool = b.FeePool;
                 break;
         }
     }
@@ -206,7 +208,7 @@ public sealed class LiquidationCoordinatorLogic
         InsuranceFund += toFund;
         FeePool += fee - toFund;
         var executed = new LiquidationExecuted(round, EngineIds.FromRiskId(o.AccountId), o.InstrumentId, o.SizeDelta, price,
-            Math.Abs(o.SizeDelta) * spec.ContractSize * (spec.Kind == InstrumentKind.LinearPerpetual ? price : 1m), fee, InsuranceFund);
+            Math.Abs(o.SizeDelta) * spec.ContractSize * (spec.Kind == InstrumentKind.LinearPerpetual ? price : 1m), fee, InsuranceFund, FeePool);
         ports.Emit(executed);
         flow[o.InstrumentId] = (flow.TryGetValue(o.InstrumentId, out var f) ? f : 0m) + (Math.Sign(o.SizeDelta) * baseQty);
         return settleNotional * ports.Prices.Price(spec.SettlementAsset);
@@ -266,7 +268,7 @@ public sealed class LiquidationCoordinatorLogic
 
         var adlNotional = result.Adl.Sum(f => PositionMath.Notional(model.Catalog.Instrument(f.InstrumentId), f.SizeDelta, f.Price));
         ports.Emit(new BankruptcyResolved(round, id, isolatedInstrument, notional, result.Deficit, result.LiquidationFee, result.InsurancePaid,
-            result.Adl.Length, adlNotional, result.AdlCharged, result.Socialized, result.Unassigned, InsuranceFund));
+            result.Adl.Length, adlNotional, result.AdlCharged, result.Socialized, result.Unassigned, InsuranceFund, FeePool));
     }
 
     /// <summary>The most profitable accounts holding <paramref name="instrument"/> on side <paramref name="side"/> (+1 long, −1 short), at most the configured count.</summary>

@@ -33,6 +33,22 @@ internal abstract class SqlDialect : IAsyncDisposable
     /// <summary>Runs once on a connection that a replay worker will keep for many reads (SQLite sets read pragmas here).</summary>
     public virtual Task PrepareReadConnectionAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <summary>
+    /// The payload column of the current row. The default copies it into <paramref name="buffer"/> (grown as needed and
+    /// reused across rows) and returns the filled part; only valid until the next call.
+    /// </summary>
+    public virtual ReadOnlySpan<byte> ReadPayload(DbDataReader reader, int ordinal, ref byte[] buffer)
+    {
+        var length = (int)reader.GetBytes(ordinal, 0, null, 0, 0);
+        if (buffer.Length < length)
+        {
+            buffer = new byte[Math.Max(length, Math.Min(2 * buffer.Length, 1 << 20))];
+        }
+
+        var read = length == 0 ? 0 : (int)reader.GetBytes(ordinal, 0, buffer, 0, length);
+        return buffer.AsSpan(0, read);
+    }
+
     /// <summary>Serializes schema creation across processes for the duration of <paramref name="transaction"/>.</summary>
     public abstract Task LockSchemaAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken);
 

@@ -82,18 +82,11 @@ public sealed class SqlJournal : IJournal, IReadJournal
         }
 
         // All accepted writes of this call travel as one unit, so they share a transaction.
-        var pending = _writer.WriteAllAsync(accepted);
-        for (var k = 0; k < pending.Length; k++)
+        // One completion for the whole call, not one per write: the writer settles every write before it fires.
+        var errors = await _writer.WriteGroupAsync(accepted).ConfigureAwait(false);
+        for (var k = 0; k < errors.Length; k++)
         {
-            try
-            {
-                await pending[k].ConfigureAwait(false);
-                results[positions[k]] = WriteResult.Success;
-            }
-            catch (Exception e)
-            {
-                results[positions[k]] = WriteResult.Failed(e);
-            }
+            results[positions[k]] = errors[k] is { } error ? WriteResult.Failed(error) : WriteResult.Success;
         }
 
         return results;
@@ -262,14 +255,8 @@ public sealed class SqlJournal : IJournal, IReadJournal
     {
         var sequenceNr = reader.GetInt64(0);
         var manifest = reader.GetString(2);
-        var length = (int)reader.GetBytes(4, 0, null, 0, 0);
-        if (buffer.Length < length)
-        {
-            buffer = new byte[Math.Max(length, Math.Min(2 * buffer.Length, 1 << 20))];
-        }
-
-        var read = length == 0 ? 0 : (int)reader.GetBytes(4, 0, buffer, 0, length);
-        var payload = _serializer.Deserialize(persistenceId, sequenceNr, manifest, reader.GetInt32(3), buffer.AsSpan(0, read));
+        var bytes = _dialect.ReadPayload(reader, 4, ref buffer);
+        var payload = _serializer.Deserialize(persistenceId, sequenceNr, manifest, reader.GetInt32(3), bytes);
         onEvent(new PersistentRepr(persistenceId, sequenceNr, payload, reader.GetString(5), Array.Empty<string>(), reader.GetInt64(1), manifest));
         return buffer;
     }

@@ -47,13 +47,68 @@ public abstract partial class PersistentActor
             return;
         }
 
-        _persistence.SnapshotStore.LoadAsync(PersistenceId, recovery.FromSnapshot).ContinueWith(
-            t => self.Tell(new SnapshotLoaded(instance, t.IsCompletedSuccessfully ? t.Result : null, t.IsCompletedSuccessfully ? null : Cause(t)), self),
-            TaskScheduler.Default);
+        // Snapshot load and replay run as one background flow that only sends messages: the actor receives
+        // SnapshotLoaded, then the Replayed chunks, then ReplayFinished, in that order (one sender, one mailbox),
+        // without a round trip through the mailbox between loading the snapshot and starting the replay.
+        // Task.Run: stores may complete synchronously (SQLite, in-memory), and the actor's turn must not block on I/O.
+        var persistence = _persistence;
+        var pid = PersistenceId;
+        _ = Task.Run(() => RecoverInBackgroundAsync(self, instance, persistence, pid, recovery));
+    }
+
+    private static async Task RecoverInBackgroundAsync(IActorRef self, object instance, Persistence persistence, string pid, Recovery recovery)
+    {
+        long from = 1;
+        try
+        {
+            var snapshot = await persistence.SnapshotStore.LoadAsync(pid, recovery.FromSnapshot).ConfigureAwait(false);
+            self.Tell(new SnapshotLoaded(instance, snapshot, null), self);
+            if (snapshot is not null)
+            {
+                from = snapshot.Metadata.SequenceNr + 1;
+            }
+        }
+        catch (Exception e)
+        {
+            self.Tell(new SnapshotLoaded(instance, null, e), self);
+            return;
+        }
+
+        try
+        {
+            // One journal call reads the events and the highest sequence number (one query on SQL journals).
+            // Events go to the actor in chunks; the first chunk is sized for the common short stream.
+            List<PersistentRepr>? chunk = null;
+            var highest = await persistence.Journal.ReplayAndReadHighestAsync(pid, from, recovery.ToSequenceNr, recovery.ReplayMax, e =>
+            {
+                chunk ??= new List<PersistentRepr>(16);
+                chunk.Add(e);
+                if (chunk.Count == ReplayChunk)
+                {
+                    self.Tell(new Replayed(instance, chunk.ToArray()), self);
+                    chunk.Clear();
+                }
+            }).ConfigureAwait(false);
+            if (chunk is { Count: > 0 })
+            {
+                self.Tell(new Replayed(instance, chunk.ToArray()), self);
+            }
+
+            self.Tell(new ReplayFinished(instance, highest, null), self);
+        }
+        catch (Exception e)
+        {
+            self.Tell(new ReplayFinished(instance, 0, e), self);
+        }
     }
 
     private void OnSnapshotLoaded(SnapshotLoaded loaded)
     {
+        if (_phase != Phase.Recovering)
+        {
+            return;
+        }
+
         if (loaded.Error is not null)
         {
             FailRecovery(loaded.Error, null);
@@ -63,47 +118,8 @@ public abstract partial class PersistentActor
         if (loaded.Snapshot is { } snapshot)
         {
             LastSequenceNr = snapshot.Metadata.SequenceNr;
-            if (!TryRecover(new SnapshotOffer(snapshot.Metadata, snapshot.Snapshot)))
-            {
-                return;
-            }
+            TryRecover(new SnapshotOffer(snapshot.Metadata, snapshot.Snapshot));
         }
-
-        var self = Self;
-        var instance = _instance;
-        var journal = _persistence.Journal;
-        var pid = PersistenceId;
-        var from = LastSequenceNr + 1;
-        var recovery = Recovery;
-        Task.Run(async () =>
-        {
-            try
-            {
-                // One journal call reads the events and the highest sequence number (one query on SQL journals).
-                // Events go to the actor in chunks; the first chunk is sized for the common short stream.
-                List<PersistentRepr>? chunk = null;
-                var highest = await journal.ReplayAndReadHighestAsync(pid, from, recovery.ToSequenceNr, recovery.ReplayMax, e =>
-                {
-                    chunk ??= new List<PersistentRepr>(16);
-                    chunk.Add(e);
-                    if (chunk.Count == ReplayChunk)
-                    {
-                        self.Tell(new Replayed(instance, chunk.ToArray()), self);
-                        chunk.Clear();
-                    }
-                }).ConfigureAwait(false);
-                if (chunk is { Count: > 0 })
-                {
-                    self.Tell(new Replayed(instance, chunk.ToArray()), self);
-                }
-
-                self.Tell(new ReplayFinished(instance, highest, null), self);
-            }
-            catch (Exception e)
-            {
-                self.Tell(new ReplayFinished(instance, 0, e), self);
-            }
-        });
     }
 
     private void OnReplayed(Replayed replayed)

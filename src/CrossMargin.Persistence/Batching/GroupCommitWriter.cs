@@ -53,7 +53,7 @@ public sealed class GroupCommitWriter : IAsyncDisposable
         for (var i = 0; i < group.Length; i++)
         {
             group[i] = new Pending(atomicWrites[i]);
-            tasks[i] = group[i].Completion.Task;
+            tasks[i] = group[i].Task;
         }
 
         if (group.Length > 0 && !_queue.Writer.TryWrite(group))
@@ -62,6 +62,35 @@ public sealed class GroupCommitWriter : IAsyncDisposable
         }
 
         return tasks;
+    }
+
+    /// <summary>
+    /// Like <see cref="WriteAllAsync"/> but with one task for the whole unit: it completes when every write is settled,
+    /// with one entry per write, in order: <c>null</c> when committed, else the cause. Never faults.
+    /// </summary>
+    /// <remarks>The cheap path for callers that wait for all writes anyway: one completion per unit, not per write.</remarks>
+    /// <exception cref="ObjectDisposedException">The writer is shut down.</exception>
+    public Task<Exception?[]> WriteGroupAsync(IReadOnlyList<IReadOnlyList<SerializedEvent>> atomicWrites)
+    {
+        ArgumentNullException.ThrowIfNull(atomicWrites);
+        var outcome = new GroupOutcome(atomicWrites.Count);
+        if (atomicWrites.Count == 0)
+        {
+            return Task.FromResult(outcome.Errors);
+        }
+
+        var group = new Pending[atomicWrites.Count];
+        for (var i = 0; i < group.Length; i++)
+        {
+            group[i] = new Pending(atomicWrites[i], outcome, i);
+        }
+
+        if (!_queue.Writer.TryWrite(group))
+        {
+            throw new ObjectDisposedException(nameof(GroupCommitWriter), "the journal is shut down");
+        }
+
+        return outcome.Completion.Task;
     }
 
     /// <summary>Stops accepting writes, finishes what is queued, and stops the loops.</summary>
@@ -107,7 +136,7 @@ public sealed class GroupCommitWriter : IAsyncDisposable
                 Committed?.Invoke();
                 foreach (var pending in batch)
                 {
-                    pending.Completion.TrySetResult();
+                    pending.Succeed();
                 }
 
                 return;
@@ -130,7 +159,7 @@ public sealed class GroupCommitWriter : IAsyncDisposable
             {
                 foreach (var pending in batch)
                 {
-                    pending.Completion.TrySetException(error);
+                    pending.Fail(error);
                 }
 
                 return;
@@ -146,7 +175,7 @@ public sealed class GroupCommitWriter : IAsyncDisposable
             {
                 await _sink.WriteBatchAsync(pending.Rows, _stopping.Token).ConfigureAwait(false);
                 Committed?.Invoke();
-                pending.Completion.TrySetResult();
+                pending.Succeed();
                 return;
             }
             catch (Exception error) when (_sink.IsUniqueViolation(error))
@@ -154,11 +183,11 @@ public sealed class GroupCommitWriter : IAsyncDisposable
                 var verdict = await ClassifyDuplicateAsync(pending, error).ConfigureAwait(false);
                 if (verdict is null)
                 {
-                    pending.Completion.TrySetResult();
+                    pending.Succeed();
                 }
                 else
                 {
-                    pending.Completion.TrySetException(verdict);
+                    pending.Fail(verdict);
                 }
 
                 return;
@@ -169,7 +198,7 @@ public sealed class GroupCommitWriter : IAsyncDisposable
             }
             catch (Exception error)
             {
-                pending.Completion.TrySetException(error);
+                pending.Fail(error);
                 return;
             }
         }
@@ -199,10 +228,77 @@ public sealed class GroupCommitWriter : IAsyncDisposable
         return TimeSpan.FromTicks(Math.Min(ticks, _options.EffectiveMaxBackoff.Ticks));
     }
 
-    private sealed class Pending(IReadOnlyList<SerializedEvent> rows)
+    /// <summary>One atomic write; settles either its own task or its slot in a <see cref="GroupOutcome"/>.</summary>
+    private sealed class Pending
     {
-        public IReadOnlyList<SerializedEvent> Rows { get; } = rows;
+        private readonly TaskCompletionSource? _completion;
+        private readonly GroupOutcome? _group;
+        private readonly int _index;
+        private int _settled;
 
-        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public Pending(IReadOnlyList<SerializedEvent> rows)
+        {
+            Rows = rows;
+            _completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        public Pending(IReadOnlyList<SerializedEvent> rows, GroupOutcome group, int index)
+        {
+            Rows = rows;
+            _group = group;
+            _index = index;
+        }
+
+        public IReadOnlyList<SerializedEvent> Rows { get; }
+
+        /// <summary>The write's own task (only for writes queued through <see cref="WriteAllAsync"/>).</summary>
+        public Task Task => _completion!.Task;
+
+        public void Succeed() => Settle(null);
+
+        public void Fail(Exception error) => Settle(error);
+
+        private void Settle(Exception? error)
+        {
+            if (Interlocked.Exchange(ref _settled, 1) != 0)
+            {
+                return;
+            }
+
+            if (_completion is not null)
+            {
+                if (error is null)
+                {
+                    _completion.TrySetResult();
+                }
+                else
+                {
+                    _completion.TrySetException(error);
+                }
+
+                return;
+            }
+
+            _group!.Settle(_index, error);
+        }
+    }
+
+    /// <summary>Per-write outcomes of a unit queued with <see cref="WriteGroupAsync"/>; completes when all are in.</summary>
+    private sealed class GroupOutcome(int count)
+    {
+        private int _remaining = count;
+
+        public Exception?[] Errors { get; } = new Exception?[count];
+
+        public TaskCompletionSource<Exception?[]> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Settle(int index, Exception? error)
+        {
+            Errors[index] = error;
+            if (Interlocked.Decrement(ref _remaining) == 0)
+            {
+                Completion.TrySetResult(Errors);
+            }
+        }
     }
 }

@@ -10,9 +10,10 @@ namespace CrossMargin.Risk.Bands;
 /// Computes <see cref="RiskBandSet"/>s. The state is a function of the signs of the boundary functions
 /// g_t = equity − t·MM − r·notional for every threshold t (0, backstop, liquidation, reduce-only, warning; plus the
 /// exit level). For each g, Λ = Σ_j sup|∂g/∂x_j|·x_j bounds how much g moves per unit of common relative move of all
-/// prices x_j over a box of relative width <see cref="BandConfig.MaxRelativeWidth"/>; a relative half-width
-/// ρ = safety·|g|/Λ therefore keeps g's sign. The buffer is thereby split among the prices in proportion to their
-/// sensitivity. ρ is the minimum over all boundaries, capped at the box width; bands round inward to the tick.
+/// prices x_j over a box of relative half-width b ≤ <see cref="BandConfig.MaxRelativeWidth"/>; a relative half-width
+/// ρ = min(b, safety·|g|/Λ) therefore keeps g's sign. The buffer is thereby split among the prices in proportion to their
+/// sensitivity. ρ is the minimum over all boundaries; b is chosen as the fixed point b = ρ(b) (the smallest box that
+/// still holds the band, so Λ is nearly exact for linear books); bands round inward to the tick.
 /// </summary>
 public static class RiskBands
 {
@@ -36,11 +37,36 @@ public static class RiskBands
 
     private static RiskBandSet Compute(Account account, RiskCatalog catalog, MarketPrices prices, RiskConfig config, AccountRisk risk, RiskState state)
     {
+        // Λ bounded over a box of half-width b is valid for bands no wider than b, and it shrinks with b (over the full
+        // max-relative-width box a linear term alone is overstated by (1 + w)², 1.56× at w = 0.25). Every candidate
+        // min(b, ρ(b)) is therefore a valid band; the widest is at the fixed point b = ρ(b), found by bisection on b.
         var w = config.Bands.MaxRelativeWidth;
-        var box = new Box(1m - w, 1m + w);
+        var best = Rho(account, catalog, prices, config, risk, w);
+        if (best > 0m && best < w)
+        {
+            var (lo, hi) = (best, w);
+            for (var i = 0; i < BoxBisections; i++)
+            {
+                var mid = (lo + hi) / 2m;
+                var r = Rho(account, catalog, prices, config, risk, mid);
+                best = Math.Max(best, r);
+                (lo, hi) = r >= mid ? (mid, hi) : (lo, mid);
+            }
+        }
+
+        return Build(account, catalog, prices, state, best);
+    }
+
+    /// <summary>Bisection steps for the box fixed point: the band ends within (w − ρ)/2¹⁰ of the widest this bound allows.</summary>
+    private const int BoxBisections = 10;
+
+    /// <summary>The common relative half-width ρ ≤ <paramref name="b"/> keeping every boundary's sign, with Λ bounded over the box [1 − b, 1 + b].</summary>
+    private static decimal Rho(Account account, RiskCatalog catalog, MarketPrices prices, RiskConfig config, AccountRisk risk, decimal b)
+    {
+        var box = new Box(1m - b, 1m + b);
         var t = config.Thresholds;
         var ratios = new[] { 0m, t.BackstopRatio, t.LiquidationRatio, t.ReduceOnlyRatio, t.WarningRatio };
-        var rho = w;
+        var rho = b;
         if (account.Mode == MarginMode.Isolated)
         {
             rho = Math.Min(rho, Width(MarginEngine.CollateralValue(account, catalog, prices.Price), CollateralLambda(account, prices, catalog, box, 1m), config));
@@ -73,7 +99,7 @@ public static class RiskBands
             }
         }
 
-        return Build(account, catalog, prices, state, rho);
+        return rho;
     }
 
     private static IEnumerable<(decimal Ratio, decimal Buffer)> Boundaries(decimal[] ratios, RiskThresholds t) =>

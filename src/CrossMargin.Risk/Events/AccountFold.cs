@@ -23,6 +23,26 @@ public static class AccountFold
         _ => throw new RiskInputException("event", e.GetType().Name, "unknown account event"),
     };
 
+    /// <summary>
+    /// <see cref="Apply"/> without throwing on bad input: returns false with the <see cref="RiskInputException"/> (field,
+    /// value, reason) instead, for a decide step that must refuse a command before persisting its events.
+    /// </summary>
+    public static bool TryApply(Account account, AccountEvent e, RiskCatalog catalog, out Account result, out RiskInputException? error)
+    {
+        try
+        {
+            result = Apply(account, e, catalog);
+            error = null;
+            return true;
+        }
+        catch (RiskInputException ex)
+        {
+            result = account;
+            error = ex;
+            return false;
+        }
+    }
+
     private static Account Withdraw(Account account, CollateralWithdrawn w, RiskCatalog catalog)
     {
         var left = account.Balance(catalog.Asset(w.Asset).Id) - Guard.Positive(w.Amount, "withdraw.amount");

@@ -46,6 +46,29 @@ public sealed class GroupCommitWriterTests
     }
 
     [Fact]
+    public async Task Writer_should_settle_a_group_with_one_outcome_per_write_when_one_write_is_a_duplicate()
+    {
+        var sink = new FakeSink();
+        sink.Stored.Add(("dup", 1));
+        await using var writer = new GroupCommitWriter(sink, FastRetry);
+
+        var errors = await writer.WriteGroupAsync(new[] { Write("a", 1), Write("dup", 1, writer: "other"), Write("b", 1) });
+
+        Assert.Null(errors[0]);
+        Assert.IsType<DuplicateSequenceNumberException>(errors[1]);
+        Assert.Null(errors[2]);
+        Assert.Contains(("a", 1L), sink.Stored);
+        Assert.Contains(("b", 1L), sink.Stored);
+    }
+
+    [Fact]
+    public async Task Writer_should_complete_an_empty_group_at_once()
+    {
+        await using var writer = new GroupCommitWriter(new FakeSink(), FastRetry);
+        Assert.Empty(await writer.WriteGroupAsync(Array.Empty<SerializedEvent[]>()));
+    }
+
+    [Fact]
     public async Task Writer_should_isolate_a_duplicate_so_the_other_writes_of_the_batch_commit()
     {
         var sink = new FakeSink();

@@ -105,6 +105,63 @@ public abstract class JournalSpec : IAsyncLifetime
         Assert.Equal(new long[] { 6 }, (await ReplayAsync(Journal, Pid)).Select(e => e.SequenceNr));
     }
 
+    [Theory]
+    [InlineData(1, long.MaxValue, long.MaxValue, new long[] { 1, 2, 3, 4, 5 })]
+    [InlineData(2, 3, long.MaxValue, new long[] { 2, 3 })]
+    [InlineData(1, long.MaxValue, 2, new long[] { 1, 2 })]
+    [InlineData(6, long.MaxValue, long.MaxValue, new long[0])]
+    [InlineData(4, 2, long.MaxValue, new long[0])]
+    [InlineData(1, long.MaxValue, 0, new long[0])]
+    public async Task Journal_should_replay_and_read_the_highest_sequence_number_in_one_call(long from, long to, long max, long[] expected)
+    {
+        var events = new List<PersistentRepr>();
+        var highest = await Journal.ReplayAndReadHighestAsync(Pid, from, to, max, events.Add);
+        Assert.Equal(expected, events.Select(e => e.SequenceNr));
+        Assert.All(events, e => Assert.Equal(new Deposited(Pid, e.SequenceNr), e.Payload));
+        Assert.Equal(5, highest);
+    }
+
+    [Fact]
+    public async Task Journal_should_replay_and_read_a_highest_sequence_number_that_survives_deletion()
+    {
+        await Journal.DeleteMessagesToAsync(Pid, 3);
+        var events = new List<PersistentRepr>();
+        Assert.Equal(5, await Journal.ReplayAndReadHighestAsync(Pid, 1, long.MaxValue, long.MaxValue, events.Add));
+        Assert.Equal(new long[] { 4, 5 }, events.Select(e => e.SequenceNr));
+
+        await Journal.DeleteMessagesToAsync(Pid, long.MaxValue);
+        events.Clear();
+        Assert.Equal(5, await Journal.ReplayAndReadHighestAsync(Pid, 1, long.MaxValue, long.MaxValue, events.Add));
+        Assert.Empty(events);
+    }
+
+    [Fact]
+    public async Task Journal_should_replay_and_read_zero_as_the_highest_of_an_unknown_stream()
+    {
+        var events = new List<PersistentRepr>();
+        Assert.Equal(0, await Journal.ReplayAndReadHighestAsync("p-unknown", 1, long.MaxValue, long.MaxValue, events.Add));
+        Assert.Empty(events);
+    }
+
+    [Fact]
+    public async Task Journal_should_replay_many_short_streams_concurrently_with_their_highest_sequence_numbers()
+    {
+        // More concurrent replays than the SQL journal keeps idle read sessions, to exercise opening and closing extra ones.
+        var writes = Enumerable.Range(0, 40).SelectMany(i => Range($"s-{i}", 1, 1 + (i % 4))).ToArray();
+        await WriteAllAsync(Journal, writes);
+        var results = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => Task.Run(async () =>
+        {
+            var events = new List<long>();
+            var highest = await Journal.ReplayAndReadHighestAsync($"s-{i}", 1, long.MaxValue, long.MaxValue, e => events.Add(e.SequenceNr));
+            return (i, highest, events);
+        })));
+        Assert.All(results, r =>
+        {
+            Assert.Equal(1 + (r.i % 4), r.highest);
+            Assert.Equal(Enumerable.Range(1, 1 + (r.i % 4)).Select(n => (long)n), r.events);
+        });
+    }
+
     [Fact]
     public async Task Journal_should_return_zero_as_the_highest_sequence_number_of_an_unknown_stream()
         => Assert.Equal(0, await Journal.ReadHighestSequenceNrAsync("p-unknown"));

@@ -35,6 +35,37 @@ public sealed class EventSerializerTests
     }
 
     [Fact]
+    public void Serializer_should_read_an_event_from_a_slice_of_a_reused_buffer()
+    {
+        var serializer = new EventSerializer().Register("tick", 1, new PriceTickCodec()).Register<RenamedV1>("renamed", 1);
+        var tick = serializer.Serialize(new PriceTick(7, 123_000_000));
+        var json = serializer.Serialize(new RenamedV1("ada"));
+        var buffer = new byte[64];
+
+        // Twice each: the second read of a manifest takes the cached path.
+        for (var round = 0; round < 2; round++)
+        {
+            tick.Payload.CopyTo(buffer, 3);
+            Assert.Equal(new PriceTick(7, 123_000_000), serializer.Deserialize("p", 1, tick.Manifest, tick.SerializerId, buffer.AsSpan(3, tick.Payload.Length)));
+            json.Payload.CopyTo(buffer, 0);
+            Assert.Equal(new RenamedV1("ada"), serializer.Deserialize("p", 2, json.Manifest, json.SerializerId, buffer.AsSpan(0, json.Payload.Length)));
+        }
+    }
+
+    [Fact]
+    public void Serializer_should_name_the_event_of_a_corrupt_payload_on_the_cached_path_too()
+    {
+        var serializer = new EventSerializer().Register("tick", 1, new PriceTickCodec());
+        var tick = serializer.Serialize(new PriceTick(1, 2));
+        _ = serializer.Deserialize("p", 1, tick.Manifest, tick.SerializerId, tick.Payload);
+
+        var error = Assert.Throws<EventDeserializationException>(() => serializer.Deserialize("acct-9", 42, tick.Manifest, tick.SerializerId, new byte[3].AsSpan()));
+        Assert.Contains("acct-9", error.Message, StringComparison.Ordinal);
+        Assert.Contains("42", error.Message, StringComparison.Ordinal);
+        Assert.Throws<EventDeserializationException>(() => serializer.Deserialize("p", 3, tick.Manifest, EventSerializer.JsonSerializerId, tick.Payload));
+    }
+
+    [Fact]
     public void Serializer_should_write_a_manifest_with_name_and_version()
     {
         var serializer = new EventSerializer().Register<RenamedV1>("renamed", 1);

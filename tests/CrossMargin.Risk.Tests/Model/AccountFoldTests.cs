@@ -78,6 +78,9 @@ public class AccountFoldTests
         var e = Assert.Throws<Risk.Errors.RiskInputException>(() => AccountFold.Apply(a, new IsolatedMarginAssigned("BTCUSDT", -500m), Fixtures.Catalog));
         Assert.Equal("isolated-margin[BTCUSDT].amount", e.Field);
         Assert.Equal("-500", e.Value);
+        Assert.False(AccountFold.TryApply(a, new IsolatedMarginAssigned("BTCUSDT", -500m), Fixtures.Catalog, out var unchanged, out var error));
+        Assert.Same(a, unchanged);
+        Assert.Equal("isolated-margin[BTCUSDT].amount", error!.Field);
         var back = AccountFold.Apply(a, new IsolatedMarginAssigned("BTCUSDT", -400m), Fixtures.Catalog);
         Assert.Equal(1_000m, back.Balance("USDT"));
     }

@@ -23,7 +23,8 @@ public sealed record CascadeRoundStarted(int Round, int Depth, long TimeMicros, 
 /// <param name="Notional">|size| × contract size × price (quote units).</param>
 /// <param name="Fee">Fee paid.</param>
 /// <param name="InsuranceFund">Fund after the fee.</param>
-public sealed record LiquidationExecuted(int Round, long AccountId, string Instrument, decimal SizeDelta, decimal Price, decimal Notional, decimal Fee, decimal InsuranceFund) : CoordinatorEvent;
+/// <param name="FeePool">Fee pool after the fee.</param>
+public sealed record LiquidationExecuted(int Round, long AccountId, string Instrument, decimal SizeDelta, decimal Price, decimal Notional, decimal Fee, decimal InsuranceFund, decimal FeePool) : CoordinatorEvent;
 
 /// <summary>A bankrupt account (or isolated position) resolved by the loss waterfall.</summary>
 /// <param name="Round">Global round number.</param>
@@ -39,5 +40,6 @@ public sealed record LiquidationExecuted(int Round, long AccountId, string Instr
 /// <param name="Socialized">Spread as socialized loss.</param>
 /// <param name="Unassigned">Left unassigned (must be 0 for the invariant).</param>
 /// <param name="InsuranceFund">Fund after.</param>
+/// <param name="FeePool">Fee pool after.</param>
 public sealed record BankruptcyResolved(int Round, long AccountId, string? Instrument, decimal Notional, decimal Deficit, decimal Fee, decimal Insurance,
-    int AdlFills, decimal AdlNotional, decimal AdlCharged, decimal Socialized, decimal Unassigned, decimal InsuranceFund) : CoordinatorEvent;
+    int AdlFills, decimal AdlNotional, decimal AdlCharged, decimal Socialized, decimal Unassigned, decimal InsuranceFund, decimal FeePool) : CoordinatorEvent;

@@ -1,0 +1,160 @@
+namespace CrossMargin.Engine.LoadTest;
+
+/// <summary>Percentiles of one latency histogram, in milliseconds.</summary>
+/// <param name="Count">Samples.</param>
+/// <param name="P50">Median.</param>
+/// <param name="P90">90th percentile.</param>
+/// <param name="P99">99th percentile.</param>
+/// <param name="P999">99.9th percentile.</param>
+/// <param name="Max">Largest sample.</param>
+/// <param name="Mean">Mean.</param>
+public sealed record LatencySummary(long Count, double P50, double P90, double P99, double P999, double Max, double Mean)
+{
+    /// <summary>Summarises <paramref name="h"/> (ns values) in milliseconds.</summary>
+    public static LatencySummary From(LatencyHistogram h)
+    {
+        ArgumentNullException.ThrowIfNull(h);
+        return new LatencySummary(h.Count, Ms(h.Percentile(50)), Ms(h.Percentile(90)), Ms(h.Percentile(99)), Ms(h.Percentile(99.9)), Ms(h.Max), Math.Round(h.Mean / 1e6, 4));
+    }
+
+    private static double Ms(long nanos) => Math.Round(nanos / 1e6, 4);
+}
+
+/// <summary>One rate step (or the single phase of a constant-rate run).</summary>
+/// <param name="OfferedRate">Scheduled ticks per second.</param>
+/// <param name="Ticks">Ticks processed.</param>
+/// <param name="AchievedRate">Ticks per second actually processed over the step.</param>
+/// <param name="Latency">Tick → margin decision.</param>
+/// <param name="BacklogAtEnd">Ticks due but unprocessed at the step's end.</param>
+/// <param name="LagAtEndMs">How far behind schedule the step ended.</param>
+/// <param name="Passed">p99 within the bound and lag within the backlog bound.</param>
+public sealed record StepResult(long OfferedRate, long Ticks, double AchievedRate, LatencySummary Latency, long BacklogAtEnd, double LagAtEndMs, bool Passed);
+
+/// <summary>Latency of the ticks scheduled in one second, ms.</summary>
+/// <param name="Second">Second of the schedule.</param>
+/// <param name="Ticks">Ticks.</param>
+/// <param name="P50">Median.</param>
+/// <param name="P99">99th percentile.</param>
+/// <param name="Max">Largest.</param>
+public sealed record LatencyPoint(long Second, long Ticks, double P50, double P99, double Max);
+
+/// <summary>One bar of the latency histogram, ms (a range of the log-linear buckets merged for display).</summary>
+/// <param name="LowerMs">Inclusive lower bound.</param>
+/// <param name="UpperMs">Exclusive upper bound.</param>
+/// <param name="Count">Ticks.</param>
+public sealed record LatencyBar(double LowerMs, double UpperMs, long Count);
+
+/// <summary>Garbage collector and memory figures over the injection window.</summary>
+/// <param name="PauseTotalMs">Σ GC pauses (GC.GetTotalPauseDuration).</param>
+/// <param name="PausePercent">Pauses as a share of the window.</param>
+/// <param name="Gen0">Generation-0 collections.</param>
+/// <param name="Gen1">Generation-1 collections.</param>
+/// <param name="Gen2">Generation-2 collections.</param>
+/// <param name="AllocatedBytes">Bytes allocated (all threads).</param>
+/// <param name="AllocationRateBytesPerSecond">Allocated ÷ window.</param>
+/// <param name="HeapBytesAtEnd">Managed heap size at the end.</param>
+/// <param name="PeakWorkingSetBytes">Process peak working set.</param>
+public sealed record GcFigures(double PauseTotalMs, double PausePercent, int Gen0, int Gen1, int Gen2, long AllocatedBytes, double AllocationRateBytesPerSecond, long HeapBytesAtEnd, long PeakWorkingSetBytes);
+
+/// <summary>
+/// The result of <c>crossmargin loadtest</c>, written as <c>report.json</c> (with <see cref="Reporting.ReportJson.Options"/>).
+/// Every figure is measured; none is deterministic.
+/// </summary>
+public sealed record LoadTestReport
+{
+    /// <summary>Schema of this file; readers refuse others.</summary>
+    public int SchemaVersion { get; init; } = 1;
+
+    /// <summary>Always <c>loadtest</c> (tells it apart from a simulation report).</summary>
+    public string Kind { get; init; } = "loadtest";
+
+    /// <summary>True when interrupted (Ctrl-C): the figures cover what ran.</summary>
+    public bool Partial { get; init; }
+
+    /// <summary>Wall-clock start (UTC), for the record.</summary>
+    public DateTimeOffset StartedAt { get; init; }
+
+    /// <summary><c>cores, OS, runtime</c> of the machine.</summary>
+    public string Machine { get; init; } = "";
+
+    /// <summary>Trading accounts.</summary>
+    public int Accounts { get; init; }
+
+    /// <summary>Instruments ticked.</summary>
+    public IReadOnlyList<string> Instruments { get; init; } = [];
+
+    /// <summary>Offered rate (first step with step-up).</summary>
+    public long TickRate { get; init; }
+
+    /// <summary>Planned duration in seconds (all steps with step-up).</summary>
+    public double DurationSeconds { get; init; }
+
+    /// <summary>Whether the rate was stepped up.</summary>
+    public bool StepUp { get; init; }
+
+    /// <summary>The journal (password masked).</summary>
+    public string Journal { get; init; } = "";
+
+    /// <summary>Seeding and first classification of every account, seconds (not part of the window).</summary>
+    public double SetupSeconds { get; init; }
+
+    /// <summary>Injection window: first scheduled tick → last tick processed, seconds.</summary>
+    public double RunSeconds { get; init; }
+
+    /// <summary>Writing the journal's tail after the last tick, seconds.</summary>
+    public double DrainSeconds { get; init; }
+
+    /// <summary>Ticks processed.</summary>
+    public long Ticks { get; init; }
+
+    /// <summary>Events journaled during the window.</summary>
+    public long Events { get; init; }
+
+    /// <summary>Transitions into Warning during the window.</summary>
+    public long MarginCalls { get; init; }
+
+    /// <summary>Liquidation fills during the window.</summary>
+    public long Liquidations { get; init; }
+
+    /// <summary>Ticks processed per second of the window.</summary>
+    public double TicksPerSecond { get; init; }
+
+    /// <summary>Events journaled per second.</summary>
+    public double EventsPerSecond { get; init; }
+
+    /// <summary>Events other than the ticks themselves (account re-margin outcomes, fills, impacts) per second.</summary>
+    public double AccountUpdatesPerSecond { get; init; }
+
+    /// <summary>Tick scheduled → every woken account re-margined and the cascade run (every tick).</summary>
+    public required LatencySummary TickToMarginDecision { get; init; }
+
+    /// <summary>The same, only for ticks that put accounts at risk (journaled more than the tick itself).</summary>
+    public required LatencySummary ActiveTickToMarginDecision { get; init; }
+
+    /// <summary>Triggering tick scheduled → liquidation filled, per fill.</summary>
+    public required LatencySummary MarginCallToLiquidationFilled { get; init; }
+
+    /// <summary>Batch write call → durable.</summary>
+    public required LatencySummary JournalWrite { get; init; }
+
+    /// <summary>Oldest event of a batch appended → durable.</summary>
+    public required LatencySummary JournalLag { get; init; }
+
+    /// <summary>GC and memory.</summary>
+    public required GcFigures Gc { get; init; }
+
+    /// <summary>Per rate step.</summary>
+    public IReadOnlyList<StepResult> Steps { get; init; } = [];
+
+    /// <summary>Highest offered rate whose step passed (step-up), null when none did or without step-up.</summary>
+    public long? SaturationRate { get; init; }
+
+    /// <summary>Why step-up stopped.</summary>
+    public string? SaturationReason { get; init; }
+
+    /// <summary>Latency per second of the schedule.</summary>
+    public IReadOnlyList<LatencyPoint> LatencyOverTime { get; init; } = [];
+
+    /// <summary>Distribution of tick → margin decision.</summary>
+    public IReadOnlyList<LatencyBar> Histogram { get; init; } = [];
+}

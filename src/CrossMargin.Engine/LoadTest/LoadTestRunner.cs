@@ -1,0 +1,238 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using CrossMargin.Engine.Domain;
+using CrossMargin.Engine.Domain.Events;
+using CrossMargin.Engine.Market;
+using CrossMargin.Engine.Reporting;
+using CrossMargin.Engine.Scenarios;
+using CrossMargin.Engine.Simulation;
+using CrossMargin.Hocon;
+using Serilog.Core;
+using Serilog.Events;
+
+namespace CrossMargin.Engine.LoadTest;
+
+/// <summary>
+/// <c>crossmargin loadtest</c>: seeds a population on the engine (<see cref="EngineHost"/>), then injects index ticks
+/// open-loop at the offered rate on a thread-pool worker in real time, journaling every event, and measures latencies
+/// from each tick's scheduled time. One run at a time per instance.
+/// </summary>
+public sealed class LoadTestRunner
+{
+    private readonly Config _config;
+    private readonly Serilog.ILogger? _log;
+
+    /// <summary>Creates the runner over the resolved configuration (population, risk and instrument settings).</summary>
+    public LoadTestRunner(Config config, Serilog.ILogger? log = null)
+    {
+        _config = config ?? throw new ArgumentNullException(nameof(config));
+        _log = log;
+    }
+
+    /// <summary>Runs <paramref name="settings"/>; cancellation stops injecting, drains and returns a partial report.</summary>
+    /// <exception cref="RunInputException">A setting out of range, or a journal that cannot be opened or is not empty.</exception>
+    public async Task<LoadTestReport> RunAsync(LoadTestSettings settings, IProgress<LoadTestProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (settings.Errors() is { Count: > 0 } errors)
+        {
+            throw new RunInputException(string.Join("; ", errors));
+        }
+
+        var started = DateTimeOffset.UtcNow;
+        var setup = Stopwatch.StartNew();
+        var (scenario, instruments) = LoadScenario(settings);
+        var clock = new SimulationClock(scenario.StartTime);
+        var loadClock = new StopwatchLoadClock();
+        await using var handle = await JournalHandle.OpenAsync(settings.Journal, clock, cancellationToken).ConfigureAwait(false);
+        if (!await handle.IsEmptyAsync(cancellationToken).ConfigureAwait(false))
+        {
+            throw new RunInputException($"journal {settings.Journal} already holds events; loadtest writes a fresh journal (choose another --journal or delete it)");
+        }
+
+        var timing = new TimingJournal(handle.Journal, loadClock);
+        var writer = new JournalWriter(timing, handle.Serializer, $"loadtest-{settings.Seed.ToString("x16", CultureInfo.InvariantCulture)}");
+        var fills = new FillSink(loadClock);
+        using var engineLog = new Serilog.LoggerConfiguration().MinimumLevel.Information().WriteTo.Sink(fills).CreateLogger();
+        var host = new EngineHost(scenario, writer, clock, engineLog);
+        host.Seed();
+        host.RegisterAll();
+        writer.Flush();
+        setup.Stop();
+        _log?.Information("loadtest: {Accounts} accounts seeded in {Setup}", settings.Accounts, setup.Elapsed);
+
+        var run = await Task.Factory.StartNew(() => Inject(settings, scenario, instruments, host, writer, timing, fills, loadClock, progress, cancellationToken),
+            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
+        var drain = Stopwatch.StartNew();
+        writer.Complete();
+        drain.Stop();
+        return run with { StartedAt = started, SetupSeconds = setup.Elapsed.TotalSeconds, DrainSeconds = drain.Elapsed.TotalSeconds, Journal = handle.Description };
+    }
+
+    private LoadTestReport Inject(LoadTestSettings settings, Scenario scenario, IReadOnlyList<InstrumentMarket> instruments, EngineHost host, JournalWriter writer,
+        TimingJournal timing, FillSink fills, ILoadClock clock, IProgress<LoadTestProgress>? progress, CancellationToken cancellationToken)
+    {
+        var schedule = new OpenLoopSchedule(settings.Phases());
+        var prices = new TickPrices(instruments, settings.Drop, schedule.DurationNanos, settings.Seed);
+        var active = new LatencyHistogram();
+        var events0 = writer.Events;
+        var calls0 = host.Metrics.MarginCalls;
+        var liq0 = host.Metrics.Liquidations;
+        var tickWasActive = false;
+        var p99Bound = (long)settings.P99Bound.TotalNanoseconds;
+        var backlogBound = (long)settings.BacklogBound.TotalNanoseconds;
+        string? reason = null;
+        long start = 0;
+        var driver = new OpenLoopDriver(schedule, clock)
+        {
+            OnLatency = (_, latency) =>
+            {
+                if (tickWasActive)
+                {
+                    active.Record(latency);
+                }
+            },
+            ContinueAfterPhase = settings.StepUp ? phase =>
+            {
+                var p99 = phase.Latency.Percentile(99);
+                if (p99 > p99Bound)
+                {
+                    reason = $"p99 {p99 / 1e6:0.###} ms at {phase.OfferedRate:#,0} ticks/s exceeds the bound {settings.P99Bound.TotalMilliseconds:0.###} ms";
+                    return false;
+                }
+
+                if (phase.LagAtEndNanos > backlogBound)
+                {
+                    reason = $"backlog grew at {phase.OfferedRate:#,0} ticks/s: {phase.BacklogAtEnd:#,0} ticks, {phase.LagAtEndNanos / 1e6:0.#} ms behind schedule";
+                    return false;
+                }
+
+                return true;
+            } : null,
+            OnStatus = progress is null ? null : s => progress.Report(new LoadTestProgress(schedule.Phases[Math.Min(s.Phase, schedule.Phases.Count - 1)].Rate, s.Processed,
+                Math.Max(0, s.Due - s.Processed), s.ElapsedNanos / 1e9, s.LastLatencyNanos / 1e6, writer.Events - events0, host.Metrics.Liquidations - liq0)),
+        };
+
+        var gen0 = GC.CollectionCount(0);
+        var gen1 = GC.CollectionCount(1);
+        var gen2 = GC.CollectionCount(2);
+        var pause0 = GC.GetTotalPauseDuration();
+        var alloc0 = GC.GetTotalAllocatedBytes(false);
+        var k = instruments.Count;
+        var startTime = scenario.StartTime;
+        timing.ResetHandOff();
+        start = clock.NowNanos;
+        fills.Start = start;
+        var result = driver.Run((tick, scheduled) =>
+        {
+            fills.Scheduled = scheduled;
+            var before = writer.Events;
+            var instrument = instruments[(int)(tick % k)];
+            host.OnTick(new Tick(instrument.Id, startTime.AddTicks(scheduled / 100), prices.Price(tick, (int)(tick % k), scheduled)));
+            tickWasActive = writer.Events - before > 1;
+        }, cancellationToken);
+        var window = Math.Max(1e-9, result.ElapsedNanos / 1e9);
+        var pause = GC.GetTotalPauseDuration() - pause0;
+        var allocated = GC.GetTotalAllocatedBytes(false) - alloc0;
+        var events = writer.Events - events0;
+        var steps = result.Phases.Select(p => new StepResult(p.OfferedRate, p.Ticks, Math.Round(p.AchievedRate, 1), LatencySummary.From(p.Latency), p.BacklogAtEnd,
+            Math.Round(p.LagAtEndNanos / 1e6, 3), p.Latency.Percentile(99) <= p99Bound && p.LagAtEndNanos <= backlogBound)).ToList();
+        long? saturation = null;
+        if (settings.StepUp)
+        {
+            saturation = steps.TakeWhile(s => s.Passed).Select(s => (long?)s.OfferedRate).LastOrDefault();
+            reason ??= result.Stopped ? "interrupted" : $"every step up to {schedule.Phases[^1].Rate:#,0} ticks/s passed (the --max-rate)";
+        }
+
+        return new LoadTestReport
+        {
+            Partial = result.Stopped,
+            Machine = Machine(),
+            Accounts = settings.Accounts,
+            Instruments = instruments.Select(i => i.Id).ToList(),
+            TickRate = settings.TickRate,
+            DurationSeconds = schedule.DurationNanos / 1e9,
+            StepUp = settings.StepUp,
+            RunSeconds = Math.Round(window, 3),
+            Ticks = result.Processed,
+            Events = events,
+            MarginCalls = host.Metrics.MarginCalls - calls0,
+            Liquidations = host.Metrics.Liquidations - liq0,
+            TicksPerSecond = Math.Round(result.Processed / window, 1),
+            EventsPerSecond = Math.Round(events / window, 1),
+            AccountUpdatesPerSecond = Math.Round(Math.Max(0, events - result.Processed) / window, 1),
+            TickToMarginDecision = LatencySummary.From(result.Latency),
+            ActiveTickToMarginDecision = LatencySummary.From(active),
+            MarginCallToLiquidationFilled = LatencySummary.From(fills.Latency),
+            JournalWrite = LatencySummary.From(timing.WriteLatency.Copy()),
+            JournalLag = LatencySummary.From(timing.Lag.Copy()),
+            Gc = new GcFigures(Math.Round(pause.TotalMilliseconds, 3), Math.Round(pause.TotalSeconds * 100 / window, 3), GC.CollectionCount(0) - gen0,
+                GC.CollectionCount(1) - gen1, GC.CollectionCount(2) - gen2, allocated, Math.Round(allocated / window, 0), GC.GetGCMemoryInfo().HeapSizeBytes,
+                Process.GetCurrentProcess().PeakWorkingSet64),
+            Steps = steps,
+            SaturationRate = saturation,
+            SaturationReason = reason,
+            LatencyOverTime = result.Intervals.Select(i => new LatencyPoint(i.Second, i.Ticks, i.P50Nanos / 1e6, i.P99Nanos / 1e6, i.MaxNanos / 1e6)).ToList(),
+            Histogram = Bars(result.Latency),
+        };
+    }
+
+    /// <summary>Merges the log-linear buckets into bars a quarter of a power of two wide (ms).</summary>
+    internal static IReadOnlyList<LatencyBar> Bars(LatencyHistogram h)
+    {
+        var bars = new SortedDictionary<int, long>();
+        foreach (var (lower, _, count) in h.NonEmptyBuckets())
+        {
+            var key = lower <= 0 ? 0 : (int)Math.Floor(Math.Log2(lower) * 4);
+            bars[key] = (bars.TryGetValue(key, out var c) ? c : 0) + count;
+        }
+
+        return bars.Select(b => new LatencyBar(Math.Round(Math.Pow(2, b.Key / 4.0) / 1e6, 6), Math.Round(Math.Pow(2, (b.Key + 1) / 4.0) / 1e6, 6), b.Value)).ToList();
+    }
+
+    private (Scenario Scenario, IReadOnlyList<InstrumentMarket> Instruments) LoadScenario(LoadTestSettings settings)
+    {
+        var config = _config;
+        var configured = config.GetConfig("crossmargin.engine.instruments").Root.Keys.OrderBy(k => k, StringComparer.Ordinal).ToList();
+        var overlay = new StringBuilder();
+        for (var i = configured.Count; i < settings.Instruments; i++)
+        {
+            // Extra instruments are copies of the configured ones (same specs and underlying), traded like them.
+            var template = configured[i % configured.Count];
+            var id = $"LT{(i + 1).ToString("00", CultureInfo.InvariantCulture)}-PERP";
+            overlay.Append(CultureInfo.InvariantCulture, $"crossmargin.engine.instruments.\"{id}\" = ${{crossmargin.engine.instruments.\"{template}\"}}\n");
+            overlay.Append(CultureInfo.InvariantCulture, $"crossmargin.engine.population.instruments.\"{id}\" = 0.1\n");
+        }
+
+        if (overlay.Length > 0)
+        {
+            config = ConfigurationFactory.ParseString(overlay.ToString(), "loadtest", config);
+        }
+
+        var scenario = ScenarioLoader.Load(config, new ScenarioOverrides { Scenario = "crash", Accounts = settings.Accounts, Seed = settings.Seed });
+        var instruments = scenario.Instruments.Take(settings.Instruments).ToList();
+        return (scenario, instruments);
+    }
+
+    private static string Machine() =>
+        $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}";
+
+    /// <summary>Times liquidation fills from the engine's log (written synchronously on the engine thread).</summary>
+    private sealed class FillSink(ILoadClock clock) : ILogEventSink
+    {
+        public long Start;
+        public long Scheduled;
+
+        public LatencyHistogram Latency { get; } = new();
+
+        public void Emit(LogEvent logEvent)
+        {
+            if (logEvent.MessageTemplate.Text.StartsWith("liquidation ", StringComparison.Ordinal))
+            {
+                Latency.Record(clock.NowNanos - Start - Scheduled);
+            }
+        }
+    }
+}
