@@ -299,9 +299,11 @@ public sealed class MuteSpec
     {
         public Fragile()
         {
-            Receive<string>(m => m.StartsWith("boom", StringComparison.Ordinal), m => throw new InvalidOperationException(m));
+            Receive<string>(m => m.StartsWith("boom", StringComparison.Ordinal), Fail);
             Receive<string>(m => m == "ping", _ => Sender.Tell("pong"));
         }
+
+        private static void Fail(string m) => throw new InvalidOperationException(m);
     }
 
     [Fact]

@@ -12,7 +12,6 @@ internal sealed partial class ActorCell : IActorContext, IThreadPoolWorkItem
     private const int ScheduledBit = 1;
     private const int ClosedBit = 2;
 
-    private static readonly bool s_tmpPlain = Environment.GetEnvironmentVariable("TMP_KFIX_PLAIN") == "1"; // TEMPORARY measurement switch
     [ThreadStatic] private static ActorCell? t_current;
     [ThreadStatic] private static ActorCell? t_creating;
 
@@ -308,20 +307,8 @@ internal sealed partial class ActorCell : IActorContext, IThreadPoolWorkItem
     {
         // A full-fence read-modify-write, not a plain read: Post's enqueue ends with an ordinary (release) store of the
         // node link, and a plain load of _status could be reordered before it (store->load). The consumer could then
-        // clear ScheduledBit and see an empty queue while this producer sees the stale bit: a lost wake-up.
-        if (s_tmpPlain)
-        {
-            while (true)
-            {
-                var s = Volatile.Read(ref _status);
-                if ((s & ScheduledBit) != 0) return;
-                if (Interlocked.CompareExchange(ref _status, s | ScheduledBit, s) == s)
-                {
-                    _dispatcher.Schedule(this);
-                    return;
-                }
-            }
-        }
+        // clear ScheduledBit and see an empty queue while this producer sees the stale bit: a lost wake-up. Measured against
+        // the plain-read-then-CAS version (2026-11-22, benchmarks/README.md): no difference beyond noise.
         if ((Interlocked.Or(ref _status, ScheduledBit) & ScheduledBit) == 0)
             _dispatcher.Schedule(this);
     }

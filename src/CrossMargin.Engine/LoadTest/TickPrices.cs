@@ -4,7 +4,7 @@ namespace CrossMargin.Engine.LoadTest;
 
 /// <summary>
 /// The load test's index prices: each instrument falls linearly by <c>drop</c> over the schedule (a crash spread over
-/// the run, so margin calls and liquidations keep coming) with ±0.2% of seeded noise per tick, on the tick grid.
+/// the run, so margin calls and liquidations keep coming) with ±0.02% of seeded noise per tick, on the tick grid.
 /// Pure and allocation-free.
 /// </summary>
 public sealed class TickPrices
@@ -30,7 +30,7 @@ public sealed class TickPrices
     public decimal Price(long tick, int instrument, long scheduledNanos)
     {
         var progress = Math.Min(1m, (decimal)scheduledNanos / _durationNanos);
-        var noise = ((decimal)(Mix(unchecked(_seed + (ulong)tick)) % 4001) - 2000m) / 1_000_000m; // ±0.2%
+        var noise = ((decimal)(Mix(unchecked(_seed + (ulong)tick)) % 401) - 200m) / 1_000_000m; // ±0.02%
         var price = _initial[instrument] * (1m - (_drop * progress) + noise);
         var size = _tickSize[instrument];
         return Math.Max(size, Math.Round(price / size, MidpointRounding.ToEven) * size);

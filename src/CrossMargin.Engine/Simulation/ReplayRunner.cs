@@ -169,7 +169,7 @@ public sealed class ReplayRunner : IReplayRunner
                 var feed = _feeds[i];
                 return new ReplayedInstrument(i, feed.Index, feed.Mark, longs, shorts);
             }).ToList();
-            var accounts = _accounts.Values.Where(a => a.Id != _marketMaker).Select(a =>
+            var accounts = _accounts.Values.Where(a => a.Id != _marketMaker && a.HasPositions).Select(a =>
             {
                 var r = MarginEngine.Evaluate(a.Account, _model.Catalog, _prices, _model.Risk.Portfolio);
                 return new ReplayedAccount(EngineIds.RiskId(a.Id), r.Equity, r.Maintenance, a.Account.Positions.Count, AccountFate.Healthy);

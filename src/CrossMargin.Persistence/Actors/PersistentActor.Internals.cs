@@ -62,9 +62,10 @@ public abstract partial class PersistentActor
         try
         {
             var snapshot = await persistence.SnapshotStore.LoadAsync(pid, recovery.FromSnapshot).ConfigureAwait(false);
-            self.Tell(new SnapshotLoaded(instance, snapshot, null), self);
             if (snapshot is not null)
             {
+                // No snapshot, no message: the actor has nothing to do until the events arrive.
+                self.Tell(new SnapshotLoaded(instance, snapshot, null), self);
                 from = snapshot.Metadata.SequenceNr + 1;
             }
         }
@@ -89,12 +90,9 @@ public abstract partial class PersistentActor
                     chunk.Clear();
                 }
             }).ConfigureAwait(false);
-            if (chunk is { Count: > 0 })
-            {
-                self.Tell(new Replayed(instance, chunk.ToArray()), self);
-            }
-
-            self.Tell(new ReplayFinished(instance, highest, null), self);
+            // The last chunk travels with ReplayFinished: a short stream is recovered with one message.
+            var tail = chunk is { Count: > 0 } ? chunk.ToArray() : null;
+            self.Tell(new ReplayFinished(instance, highest, null, tail), self);
         }
         catch (Exception e)
         {
@@ -122,9 +120,11 @@ public abstract partial class PersistentActor
         }
     }
 
-    private void OnReplayed(Replayed replayed)
+    private void OnReplayed(Replayed replayed) => ApplyReplayed(replayed.Events);
+
+    private void ApplyReplayed(PersistentRepr[] events)
     {
-        foreach (var e in replayed.Events)
+        foreach (var e in events)
         {
             if (_phase != Phase.Recovering)
             {
@@ -141,6 +141,11 @@ public abstract partial class PersistentActor
 
     private void OnReplayFinished(ReplayFinished finished)
     {
+        if (finished.Tail is { } tail)
+        {
+            ApplyReplayed(tail);
+        }
+
         if (_phase != Phase.Recovering)
         {
             return;
@@ -276,7 +281,7 @@ public abstract partial class PersistentActor
 
     private sealed record Replayed(object Instance, PersistentRepr[] Events) : InternalMessage(Instance);
 
-    private sealed record ReplayFinished(object Instance, long Highest, Exception? Error) : InternalMessage(Instance);
+    private sealed record ReplayFinished(object Instance, long Highest, Exception? Error, PersistentRepr[]? Tail = null) : InternalMessage(Instance);
 
     private sealed record WriteCompleted(object Instance, List<AtomicWrite> Batch, IReadOnlyList<WriteResult>? Results, Exception? Error) : InternalMessage(Instance);
 }
