@@ -59,7 +59,7 @@ public sealed class LoadTestRunner
         var host = new EngineHost(scenario, writer, clock, engineLog);
         host.Seed();
         host.RegisterAll();
-        writer.Flush();
+        writer.Complete(); // the setup's events are durable before the window opens; the writer accepts more afterwards
         setup.Stop();
         _log?.Information("loadtest: {Accounts} accounts seeded in {Setup}", settings.Accounts, setup.Elapsed);
 
@@ -122,7 +122,7 @@ public sealed class LoadTestRunner
         var alloc0 = GC.GetTotalAllocatedBytes(false);
         var k = instruments.Count;
         var startTime = scenario.StartTime;
-        timing.ResetHandOff();
+        timing.Reset();
         start = clock.NowNanos;
         fills.Start = start;
         var result = driver.Run((tick, scheduled) =>

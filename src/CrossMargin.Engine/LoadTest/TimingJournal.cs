@@ -33,8 +33,19 @@ public sealed class TimingJournal : IJournal
     /// <summary>Batches written.</summary>
     public long Batches { get; private set; }
 
-    /// <summary>Marks now as the start of the next batch (call when the run begins injecting).</summary>
-    public void ResetHandOff() => Interlocked.Exchange(ref _lastHandOff, _clock.NowNanos);
+    /// <summary>Forgets the writes so far (the setup's) and marks now as the start of the next batch; call with no write in flight.</summary>
+    public void Reset()
+    {
+        lock (_gate)
+        {
+            WriteLatency.Reset();
+            Lag.Reset();
+            Rows = 0;
+            Batches = 0;
+        }
+
+        Interlocked.Exchange(ref _lastHandOff, _clock.NowNanos);
+    }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<WriteResult>> WriteMessagesAsync(IReadOnlyList<AtomicWrite> writes, CancellationToken cancellationToken = default)
