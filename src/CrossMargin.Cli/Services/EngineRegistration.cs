@@ -16,7 +16,7 @@ internal static class EngineRegistration
     {
         Simulation = ctx => new CrossMargin.Engine.Simulation.SimulationRunner(ctx.Configuration.Config, ctx.Logger),
         Replay = _ => new CrossMargin.Engine.Simulation.ReplayRunner(),
-        WhatIf = null,
+        WhatIf = ctx => new CrossMargin.Engine.Simulation.WhatIfRunner(ctx.Logger),
         Journal = _ => new CrossMargin.Engine.Simulation.JournalInspector(),
         LoadTest = ctx => new CrossMargin.Engine.LoadTest.LoadTestRunner(ctx.Configuration.Config, ctx.Logger),
     };

@@ -12,7 +12,7 @@ public static class LoadTestHtml
         ArgumentNullException.ThrowIfNull(r);
         var rows = new List<(string, string)>
         {
-            ("status", r.Partial ? "partial (interrupted)" : "complete"),
+            ("status", r.Partial ? $"partial (interrupted; {N(r.BacklogAtStop)} ticks due were not processed)" : "complete"),
             ("machine", r.Machine),
             ("accounts / instruments", $"{N(r.Accounts)} / {r.Instruments.Count}"),
             ("offered rate", r.StepUp ? $"step-up from {N(r.TickRate)} ticks/s" : $"{N(r.TickRate)} ticks/s"),

@@ -71,6 +71,9 @@ public sealed record LoadTestReport
     /// <summary>True when interrupted (Ctrl-C): the figures cover what ran.</summary>
     public bool Partial { get; init; }
 
+    /// <summary>When interrupted: ticks that were due but never processed (not in the latency figures).</summary>
+    public long BacklogAtStop { get; init; }
+
     /// <summary>Wall-clock start (UTC), for the record.</summary>
     public DateTimeOffset StartedAt { get; init; }
 

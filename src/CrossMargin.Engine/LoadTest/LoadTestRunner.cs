@@ -149,6 +149,7 @@ public sealed class LoadTestRunner
         return new LoadTestReport
         {
             Partial = result.Stopped,
+            BacklogAtStop = result.BacklogAtStop,
             Machine = Machine(),
             Accounts = settings.Accounts,
             Instruments = instruments.Select(i => i.Id).ToList(),

@@ -28,13 +28,14 @@ public readonly record struct DriverStatus(long Processed, long Due, int Phase, 
 
 /// <summary>What an open-loop run produced.</summary>
 /// <param name="Processed">Ticks processed.</param>
-/// <param name="Stopped">True when cancelled (then the run drained what was due and stopped: partial).</param>
+/// <param name="Stopped">True when cancelled (partial): injection stopped after the tick in progress.</param>
 /// <param name="Latency">Every tick's latency from its scheduled time, ns.</param>
 /// <param name="Phases">Per phase, in order (only phases that started).</param>
 /// <param name="Intervals">Per second of the schedule.</param>
 /// <param name="ElapsedNanos">Start → last completion.</param>
 /// <param name="SaturatedAtPhase">The phase whose check failed (step-up), or null.</param>
-public sealed record DriverResult(long Processed, bool Stopped, LatencyHistogram Latency, IReadOnlyList<PhaseResult> Phases, IReadOnlyList<LatencyInterval> Intervals, long ElapsedNanos, int? SaturatedAtPhase);
+/// <param name="BacklogAtStop">When cancelled: ticks that were due but never processed.</param>
+public sealed record DriverResult(long Processed, bool Stopped, LatencyHistogram Latency, IReadOnlyList<PhaseResult> Phases, IReadOnlyList<LatencyInterval> Intervals, long ElapsedNanos, int? SaturatedAtPhase, long BacklogAtStop);
 
 /// <summary>
 /// Runs an <see cref="OpenLoopSchedule"/>: processes tick <c>i</c> once it is due (never before), back to back when
@@ -43,8 +44,9 @@ public sealed record DriverResult(long Processed, bool Stopped, LatencyHistogram
 /// </summary>
 /// <remarks>
 /// <see cref="Run"/> runs on the calling thread (the load test calls it on a dedicated thread-pool worker). Recording
-/// allocates nothing per tick. Cancellation stops injecting: ticks already due are processed (the drain), later ones
-/// are not.
+/// allocates nothing per tick. Cancellation stops injecting after the tick in progress; ticks already due but not
+/// processed are reported as <see cref="DriverResult.BacklogAtStop"/> (draining a saturated engine's backlog could take
+/// longer than the run).
 /// </remarks>
 public sealed class OpenLoopDriver
 {
@@ -85,15 +87,16 @@ public sealed class OpenLoopDriver
         int? saturated = null;
         var phase = 0;
         var phaseEnd = _schedule.FirstTickOf(1);
-        long currentSecond = 0, lastLatency = 0, done = 0, nextStatus = StatusIntervalNanos;
+        long currentSecond = 0, lastLatency = 0, done = 0, nextStatus = StatusIntervalNanos, backlogAtStop = 0;
         long next = 0;
         while (next < stopAt)
         {
-            if (!stopped && cancellationToken.IsCancellationRequested)
+            if (cancellationToken.IsCancellationRequested)
             {
+                // Stop injecting at once: the tick in progress has completed; ticks already due are left as the backlog.
                 stopped = true;
-                stopAt = Math.Min(stopAt, Math.Max(next, _schedule.DueBy(_clock.NowNanos - start)));
-                continue;
+                backlogAtStop = Math.Max(0, _schedule.DueBy(_clock.NowNanos - start) - next);
+                break;
             }
 
             var scheduled = _schedule.ScheduledNanos(next);
@@ -150,7 +153,7 @@ public sealed class OpenLoopDriver
 
         CloseSecond(intervals, second, currentSecond);
         OnStatus?.Invoke(new DriverStatus(next, _schedule.DueBy(done), Math.Min(phase, _schedule.Phases.Count - 1), done, lastLatency));
-        return new DriverResult(next, stopped, total, phases, intervals, done, saturated);
+        return new DriverResult(next, stopped, total, phases, intervals, done, saturated, backlogAtStop);
     }
 
     private PhaseResult EndPhase(int phase, LatencyHistogram latency, long done, long lastLatency)

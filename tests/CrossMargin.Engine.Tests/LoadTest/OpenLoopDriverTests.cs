@@ -44,14 +44,14 @@ public sealed class OpenLoopDriverTests
     }
 
     [Fact]
-    public void Cancelling_should_stop_injecting_and_process_only_the_ticks_already_due()
+    public void Cancelling_should_stop_injecting_after_the_tick_in_progress_and_count_the_ticks_left_due()
     {
         var clock = new VirtualLoadClock();
         using var cts = new CancellationTokenSource();
         var driver = new OpenLoopDriver(OpenLoopSchedule.Constant(1_000, TimeSpan.FromSeconds(1)), clock);
         var result = driver.Run((i, _) =>
         {
-            // Tick 10 takes 5 ms, then Ctrl-C arrives: ticks 11..15 are due by then and are drained.
+            // Tick 10 takes 5 ms and Ctrl-C arrives meanwhile: ticks 11..15 are due by then and are left unprocessed.
             clock.Advance(i == 10 ? 5 * Ms : 1_000);
             if (i == 10)
             {
@@ -59,7 +59,9 @@ public sealed class OpenLoopDriverTests
             }
         }, cts.Token);
         Assert.True(result.Stopped);
-        Assert.Equal(16, result.Processed);
+        Assert.Equal(11, result.Processed);
+        Assert.Equal(5, result.BacklogAtStop);
+        Assert.Equal(11, result.Latency.Count);
     }
 
     [Fact]

@@ -1,0 +1,122 @@
+using CrossMargin.Engine.Domain;
+using CrossMargin.Engine.Domain.Events;
+using CrossMargin.Engine.Market;
+using CrossMargin.Risk.States;
+
+namespace CrossMargin.Engine.Actors;
+
+/// <summary>A message for one account; the <see cref="AccountRegion"/> routes it by <see cref="AccountId"/>.</summary>
+public interface IAccountMessage
+{
+    /// <summary>The account it is for.</summary>
+    long AccountId { get; }
+}
+
+/// <summary>A user command for an account (deposit, withdraw, trade); the account replies a <see cref="CommandReply"/> to the sender.</summary>
+/// <param name="Command">The domain command.</param>
+public sealed record AccountCommandEnvelope(AccountCommand Command) : IAccountMessage
+{
+    /// <inheritdoc />
+    public long AccountId => Command.AccountId;
+}
+
+/// <summary>Decides a command without persisting it; the account replies the <see cref="CommandReply"/> it would give (two-sided seed trades).</summary>
+/// <param name="Command">The domain command.</param>
+public sealed record PrepareCommand(AccountCommand Command) : IAccountMessage
+{
+    /// <inheritdoc />
+    public long AccountId => Command.AccountId;
+}
+
+/// <summary>The marks moved out of the account's band (or the driver classifies every account): re-margin at <paramref name="Prices"/>.</summary>
+/// <param name="AccountId">Account.</param>
+/// <param name="Prices">Every mark and asset price now (immutable snapshot).</param>
+/// <param name="TimeMicros">Simulated time (µs since the Unix epoch) stamped on a <see cref="RiskStateChanged"/>.</param>
+public sealed record MarksChanged(long AccountId, MarketPrices Prices, long TimeMicros) : IAccountMessage;
+
+/// <summary>An event the liquidation coordinator decided for the account (liquidation fill, waterfall settlement): persist and apply.</summary>
+/// <param name="AccountId">Account.</param>
+/// <param name="Event">The event.</param>
+public sealed record ApplyCoordinatorEvent(long AccountId, AccountEvent Event) : IAccountMessage;
+
+/// <summary>Asks an account for its current state; it replies the <see cref="EngineAccount"/>.</summary>
+/// <param name="AccountId">Account.</param>
+public sealed record GetAccountState(long AccountId) : IAccountMessage;
+
+/// <summary>Sent by an idle account to its shard: stop me after my snapshot (the shard buffers messages meanwhile).</summary>
+/// <param name="AccountId">Account.</param>
+public sealed record Passivate(long AccountId);
+
+/// <summary>Account → coordinator: the account's state after a command it accepted (the coordinator's read model).</summary>
+/// <param name="State">The new state.</param>
+public sealed record AccountUpdated(EngineAccount State);
+
+/// <summary>Account → coordinator after a re-margin: the state, and whether it wants liquidating (severity = MM/equity) or cancels.</summary>
+/// <param name="State">The account's state after the re-margin.</param>
+/// <param name="Classified">Risk state the risk core classified.</param>
+/// <param name="Severity">Queue severity (0 unless Liquidating or worse).</param>
+/// <param name="Request">True: queue a liquidation request; false: cancel any queued one.</param>
+public sealed record LiquidationRequest(EngineAccount State, RiskState Classified, decimal Severity, bool Request);
+
+/// <summary>Account → feed: the account's band on the feed's mark (<paramref name="OnIndex"/> false) or on its index (collateral).</summary>
+/// <param name="AccountId">Account.</param>
+/// <param name="Low">Lower bound (price units).</param>
+/// <param name="High">Upper bound.</param>
+/// <param name="OnIndex">True for a collateral asset's band on the feed's index.</param>
+public sealed record RegisterBand(long AccountId, decimal Low, decimal High, bool OnIndex);
+
+/// <summary>Driver → feed: an index tick. The feed journals it, moves the mark and wakes the accounts whose band it left.</summary>
+/// <param name="TimeMicros">Simulated time.</param>
+/// <param name="Price">Index price.</param>
+public sealed record IndexTick(long TimeMicros, decimal Price);
+
+/// <summary>Coordinator → feed: the net liquidation flow of a round; the feed applies the impact and replies <see cref="RoundFlowApplied"/>.</summary>
+/// <param name="Round">Round number.</param>
+/// <param name="TimeMicros">Simulated time.</param>
+/// <param name="NetQuantity">Signed net base quantity.</param>
+public sealed record ApplyRoundFlow(int Round, long TimeMicros, decimal NetQuantity);
+
+/// <summary>Feed → coordinator: the impact event (null when none) and the accounts it woke, ascending.</summary>
+/// <param name="Symbol">Feed symbol.</param>
+/// <param name="Impact">The journaled impact, or null.</param>
+/// <param name="Woken">Accounts whose band the new mark left, ascending.</param>
+public sealed record RoundFlowApplied(string Symbol, ImpactApplied? Impact, IReadOnlyList<long> Woken);
+
+/// <summary>Feed → coordinator: a journaled feed event, so the coordinator's quote mirror stays exact.</summary>
+/// <param name="Symbol">Feed symbol.</param>
+/// <param name="Event">The event.</param>
+public sealed record FeedEventJournaled(string Symbol, FeedEvent Event);
+
+/// <summary>Driver → coordinator: journal the insurance fund's opening balance.</summary>
+/// <param name="Amount">Fund at start (insurance-fund asset units).</param>
+public sealed record SeedInsuranceFund(decimal Amount);
+
+/// <summary>Driver → coordinator: a new tick starts a new cascade (depth back to 0).</summary>
+public sealed record EndCascade
+{
+    /// <summary>The instance.</summary>
+    public static EndCascade Instance { get; } = new();
+}
+
+/// <summary>Driver → coordinator: run one round at <paramref name="TimeMicros"/>; the coordinator replies <see cref="RoundCompleted"/>.</summary>
+/// <param name="TimeMicros">Simulated time.</param>
+public sealed record RunRound(long TimeMicros);
+
+/// <summary>Coordinator → driver: what a round did.</summary>
+/// <param name="Executed">False when nothing was eligible (the cascade ends).</param>
+/// <param name="Actions">Liquidations and bankruptcies executed.</param>
+/// <param name="Depth">Cascade depth after the round.</param>
+public sealed record RoundCompleted(bool Executed, int Actions, int Depth);
+
+/// <summary>Driver → coordinator: replies the fund, fee pool and seized collateral (<see cref="CoordinatorView"/>).</summary>
+public sealed record GetCoordinatorView
+{
+    /// <summary>The instance.</summary>
+    public static GetCoordinatorView Instance { get; } = new();
+}
+
+/// <summary>The coordinator's figures at the end of a run.</summary>
+/// <param name="InsuranceFund">Insurance fund.</param>
+/// <param name="FeePool">Fee pool.</param>
+/// <param name="Pending">Queued requests.</param>
+public sealed record CoordinatorView(decimal InsuranceFund, decimal FeePool, int Pending);

@@ -1,0 +1,141 @@
+using CrossMargin.Actors;
+using CrossMargin.Engine.Domain;
+using CrossMargin.Engine.Domain.Events;
+using CrossMargin.Persistence.Actors;
+
+namespace CrossMargin.Engine.Actors;
+
+/// <summary>
+/// The price feed of one symbol (persistence id <c>feed-SYMBOL</c>), hosting a <see cref="PriceFeed"/>: journals each
+/// index tick as an input event, moves the mark, publishes the new prices on the <see cref="PriceBoard"/>, and wakes
+/// the accounts whose band the mark (or, for collateral, the index) left — through the region, in account-id order.
+/// Applies a round's liquidation flow for the coordinator and replies whom it woke. Bands are not journaled: accounts
+/// re-register whenever they re-margin.
+/// </summary>
+public sealed class PriceFeedActor : ReceivePersistentActor
+{
+    private readonly PriceFeed _feed;
+    private readonly bool _isInstrument;
+    private readonly IReadOnlyList<string> _assets;
+    private readonly EngineWiring _w;
+    private readonly List<long> _woken = new();
+
+    /// <summary>Creates the shell around <paramref name="feed"/>.</summary>
+    /// <param name="feed">The feed's state machine (owned by this actor from now on).</param>
+    /// <param name="isInstrument">True when the symbol is a listed instrument (its mark is published).</param>
+    /// <param name="assetsPriced">Collateral assets whose price is this feed's index.</param>
+    /// <param name="wiring">The engine's wiring.</param>
+    public PriceFeedActor(PriceFeed feed, bool isInstrument, IReadOnlyList<string> assetsPriced, EngineWiring wiring)
+    {
+        ArgumentNullException.ThrowIfNull(feed);
+        ArgumentNullException.ThrowIfNull(wiring);
+        _feed = feed;
+        _isInstrument = isInstrument;
+        _assets = assetsPriced;
+        _w = wiring;
+        PersistenceId = EngineIds.Feed(feed.Symbol);
+        _w.Work.Begin();
+        Recover<FeedEvent>(e => _feed.Recover(e));
+        Recover<RecoveryCompleted>(_ =>
+        {
+            if (_feed.Mark > 0m)
+            {
+                Publish();
+            }
+
+            _w.Work.End();
+        });
+
+        Command<IndexTick>(OnTick);
+        Command<RegisterBand>(b =>
+        {
+            if (b.OnIndex)
+            {
+                _feed.AssetBands.Register(b.AccountId, b.Low, b.High);
+            }
+            else
+            {
+                _feed.Bands.Register(b.AccountId, b.Low, b.High);
+            }
+        });
+        Command<ApplyRoundFlow>(OnRoundFlow);
+    }
+
+    /// <inheritdoc />
+    public override string PersistenceId { get; }
+
+    private void OnTick(IndexTick t)
+    {
+        var e = _feed.OnIndex(t.TimeMicros, t.Price);
+        _w.Work.Begin();
+        Persist(e, _ =>
+        {
+            Publish();
+            _woken.Clear();
+            _feed.Bands.Wake(_feed.Mark, _woken);
+            _feed.AssetBands.Wake(_feed.Index, _woken);
+            var prices = _w.Board.Prices;
+            foreach (var id in SortedDistinct(_woken))
+            {
+                _w.Region.Tell(new MarksChanged(id, prices, t.TimeMicros));
+            }
+
+            _w.Coordinator.Tell(new FeedEventJournaled(_feed.Symbol, e));
+            _w.Work.End();
+        });
+    }
+
+    private void OnRoundFlow(ApplyRoundFlow f)
+    {
+        if (_feed.OnRoundFlow(f.Round, f.TimeMicros, f.NetQuantity) is not { } impact)
+        {
+            Sender.Tell(new RoundFlowApplied(_feed.Symbol, null, []));
+            return;
+        }
+
+        _w.Work.Begin();
+        Persist(impact, _ =>
+        {
+            Publish();
+            _woken.Clear();
+            _feed.Bands.Wake(_feed.Mark, _woken);
+            Sender.Tell(new RoundFlowApplied(_feed.Symbol, impact, SortedDistinct(_woken)));
+            _w.Work.End();
+        });
+    }
+
+    private void Publish()
+    {
+        var mark = _feed.Mark;
+        var index = _feed.Index;
+        _w.Board.Update(p =>
+        {
+            if (_isInstrument)
+            {
+                p = p.WithMark(_feed.Symbol, mark);
+            }
+
+            foreach (var a in _assets)
+            {
+                p = p.WithPrice(a, index);
+            }
+
+            return p;
+        });
+    }
+
+    private static long[] SortedDistinct(List<long> ids)
+    {
+        ids.Sort();
+        var result = new List<long>(ids.Count);
+        foreach (var id in ids)
+        {
+            if (result.Count == 0 || result[^1] != id)
+            {
+                result.Add(id);
+            }
+        }
+
+        return result.ToArray();
+    }
+}
