@@ -1,6 +1,7 @@
+using CrossMargin.Risk.Model;
 using CrossMargin.Engine.Domain;
 using CrossMargin.Engine.Domain.Events;
-using CrossMargin.Engine.Market;
+
 using CrossMargin.Risk.States;
 
 namespace CrossMargin.Engine.Actors;

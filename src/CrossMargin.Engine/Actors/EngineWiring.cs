@@ -1,6 +1,7 @@
+using CrossMargin.Risk.Model;
 using CrossMargin.Actors;
 using CrossMargin.Engine.Domain;
-using CrossMargin.Engine.Market;
+
 using RiskMarginMode = CrossMargin.Risk.Model.MarginMode;
 
 namespace CrossMargin.Engine.Actors;

@@ -1,7 +1,8 @@
+using CrossMargin.Risk.Model;
 using CrossMargin.Actors;
 using CrossMargin.Engine.Domain;
 using CrossMargin.Engine.Domain.Events;
-using CrossMargin.Engine.Market;
+
 using CrossMargin.Persistence.Actors;
 
 namespace CrossMargin.Engine.Actors;
