@@ -278,7 +278,6 @@ public sealed class ActorEngine : IDisposable
     /// <returns>False when the tick's symbol has no feed (it is skipped).</returns>
     public bool OnTick(Tick tick)
     {
-        ArgumentNullException.ThrowIfNull(tick);
         if (!_w.Feeds.TryGetValue(tick.Instrument, out var feed))
         {
             return false;

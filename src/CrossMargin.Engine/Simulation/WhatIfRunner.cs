@@ -25,6 +25,12 @@ public sealed class WhatIfRunner : IWhatIfRunner
 
     private static readonly string[] RefusedPrefixes = ["crossmargin.engine.population", "crossmargin.engine.seed"];
 
+    /// <summary>Maps whose keys users name (a new instrument or asset): an override may add keys under them.</summary>
+    private static readonly string[] OpenMaps =
+    [
+        "crossmargin.engine.instruments.", "crossmargin.engine.assets.", "crossmargin.engine.market-maker.deposits.", "crossmargin.scenario.",
+    ];
+
     private readonly Serilog.ILogger? _log;
 
     /// <summary>Creates the runner.</summary>
@@ -62,6 +68,11 @@ public sealed class WhatIfRunner : IWhatIfRunner
 
         var recording = await ReadRecordingAsync(request.SourceJournal, request.RunId, cancellationToken).ConfigureAwait(false);
         var recordedConfig = Parse(recording.Started.Configuration, request.SourceJournal);
+        foreach (var o in request.Overrides)
+        {
+            CheckKnown(recordedConfig, o);
+        }
+
         var baselineScenario = ScenarioLoader.Load(recordedConfig, ScenarioOverrides.None);
         var changedScenario = ScenarioLoader.Load(recordedConfig, new ScenarioOverrides { Sets = request.Overrides });
         var ticks = new RecordedTickSource(recording.Ticks);
@@ -103,6 +114,33 @@ public sealed class WhatIfRunner : IWhatIfRunner
         }
 
         return list;
+    }
+
+    /// <summary>
+    /// The recorded configuration is fully resolved, so every key a run reads is present in it: an override of a key it
+    /// lacks is a typo (<c>fee-rat</c>), except under the maps whose keys users name (instruments, assets, …).
+    /// </summary>
+    private static void CheckKnown(Config recorded, ConfigOverride o)
+    {
+        if (OpenMaps.Any(m => o.Path.StartsWith(m, StringComparison.Ordinal)))
+        {
+            return;
+        }
+
+        bool known;
+        try
+        {
+            known = recorded.HasPath(o.Path);
+        }
+        catch (HoconException e)
+        {
+            throw new RunInputException($"--set {o}: {e.Message}", e);
+        }
+
+        if (!known)
+        {
+            throw new RunInputException($"--set {o}: unknown key {o.Path}: the recorded run's configuration has no such key (see docs/scenarios.md and hocon/reference.conf for the keys)");
+        }
     }
 
     private static Scenario WithRecordedInputs(Scenario scenario, Population population, RecordedTickSource ticks) =>

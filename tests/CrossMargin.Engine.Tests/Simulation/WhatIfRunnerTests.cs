@@ -14,7 +14,7 @@ public sealed class WhatIfRunnerTests : IDisposable
         "{notional-cap = 1000000, maintenance-rate = 0.02, max-leverage = 50}, {notional-cap = 10000000, maintenance-rate = 0.05, max-leverage = 20}, " +
         "{notional-cap = 20000000, maintenance-rate = 0.1, max-leverage = 10}, {notional-cap = 50000000, maintenance-rate = 0.2, max-leverage = 5}, " +
         "{notional-cap = 100000000, maintenance-rate = 0.25, max-leverage = 4}, {notional-cap = 200000000, maintenance-rate = 0.3, max-leverage = 3}, " +
-        "{notional-cap = 300000000, maintenance-rate = 0.5, max-leverage = 2}, {notional-cap = 2000000000, maintenance-rate = 1.0, max-leverage = 1}]";
+        "{notional-cap = 300000000, maintenance-rate = 0.5, max-leverage = 2}, {notional-cap = 2000000000, maintenance-rate = 0.9, max-leverage = 1}]";
 
     private readonly string _dir = Directory.CreateTempSubdirectory("cm-whatif-").FullName;
 
@@ -81,8 +81,8 @@ public sealed class WhatIfRunnerTests : IDisposable
     public async Task What_if_should_refuse_an_unknown_key_naming_it()
     {
         var (source, _) = await RecordAsync();
-        var e = await Assert.ThrowsAsync<RunInputException>(() => RunAsync(new WhatIfRunner(), Request(source, Into("bad"), new ConfigOverride("crossmargin.risk.no-such-key", "1"))));
-        Assert.Contains("crossmargin.risk.no-such-key", e.Message);
+        var e = await Assert.ThrowsAsync<RunInputException>(() => RunAsync(new WhatIfRunner(), Request(source, Into("bad"), new ConfigOverride("crossmargin.risk.liquidation.fee-rat", "0.002"))));
+        Assert.Contains("crossmargin.risk.liquidation.fee-rat", e.Message);
         Assert.False(File.Exists(Into("bad").Location));
     }
 
