@@ -23,6 +23,21 @@ internal static class RunNames
     /// <summary>The default journal of a run: <c>sqlite:./data/journals/RUN-ID.db</c>.</summary>
     public static JournalTarget DefaultJournal(string runId) => new(JournalKind.Sqlite, $"{DataFolder}/journals/{runId}.db");
 
+    /// <summary>
+    /// <paramref name="runId"/> when its default journal file does not exist yet, else the first of
+    /// <c>RUN-ID-2</c>, <c>RUN-ID-3</c>, ... whose journal file does not exist (relative to the working directory).
+    /// </summary>
+    public static string NextFreeRunId(string runId)
+    {
+        bool Taken(string id) => File.Exists($"{DataFolder}/journals/{id}.db");
+        if (!Taken(runId)) return runId;
+        for (var n = 2; ; n++)
+        {
+            var candidate = runId + "-" + n.ToString(CultureInfo.InvariantCulture);
+            if (!Taken(candidate)) return candidate;
+        }
+    }
+
     /// <summary>The default report folder of a run: <c>./data/reports/RUN-ID</c>.</summary>
     public static string DefaultReportFolder(string runId) => $"{DataFolder}/reports/{runId}";
 

@@ -138,6 +138,13 @@ internal sealed class SimulateCommand
         var overrides = p.GetValue(Set) ?? [];
         var runId = RunNames.RunId(scenario, mode, seed, accounts, overrides);
         var journal = p.GetValue(Journal);
+        if (journal is null)
+        {
+            // A recorded run is never appended to or rewritten: when the default journal of this command line
+            // already exists, the run takes the next free name (crash-default-2, -3, ...) instead of failing.
+            runId = RunNames.NextFreeRunId(runId);
+        }
+
         if (journal is not null && suffixJournal && mode is { } m) journal = journal.WithFileSuffix(m.ToName());
         return new SimulationRequest
         {

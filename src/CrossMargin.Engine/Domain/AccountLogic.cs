@@ -119,8 +119,17 @@ public static class AccountLogic
             }
 
             var move = new IsolatedMarginMoved(t.CommandId, t.Instrument, t.IsolatedMargin);
+            try
+            {
+                after = Apply(after, move, model);
+            }
+            catch (CrossMargin.Risk.Errors.RiskInputException e)
+            {
+                // Refuse before anything is persisted: the fold refuses a move that would leave the pool negative.
+                return Refuse(t, e.Message);
+            }
+
             events.Add(move);
-            after = Apply(after, move, model);
         }
 
         var fill = new TradeFilled(t.CommandId, t.Instrument, t.SizeDelta, t.Price, 0m, t.Counterparty);
