@@ -73,6 +73,26 @@ internal sealed class SimulateCommand
         CustomParser = r => OptionParsing.Overrides(r, CliConfiguration.ValidateOverride),
     };
 
+    /// <summary><c>--engine direct|actors</c> (issue 5 actor shells): which engine runs the scenario.</summary>
+    public Option<EngineKind> Engine { get; } = new("--engine")
+    {
+        Description = "engine: direct (in-process, default) or actors (persistent account, feed and coordinator actors on the deterministic dispatcher)",
+        HelpName = "direct|actors",
+        DefaultValueFactory = _ => EngineKind.Direct,
+        CustomParser = r =>
+        {
+            var text = r.Tokens.Count > 0 ? r.Tokens[0].Value : string.Empty;
+            switch (text.ToLowerInvariant())
+            {
+                case "direct": return EngineKind.Direct;
+                case "actors": return EngineKind.Actors;
+                default:
+                    r.AddError($"--engine: '{text}' is not an engine; accepted direct, actors");
+                    return EngineKind.Direct;
+            }
+        },
+    };
+
     public Option<bool> SkipBadRows { get; } = new("--skip-bad-rows")
     {
         Description = "skip malformed tick rows and report how many, instead of refusing the file",
@@ -83,7 +103,7 @@ internal sealed class SimulateCommand
     {
         var command = new Command("simulate", "run a liquidation-cascade scenario on a journal and write report.json and report.html")
         {
-            Scenario, Accounts, Seed, Journal, MarginMode, CompareModes, Report, Ticks, SkipBadRows, Set,
+            Scenario, Accounts, Seed, Journal, MarginMode, CompareModes, Report, Ticks, SkipBadRows, Set, Engine,
         };
         command.SetAction((parse, ct) => runner.RunAsync(parse, "simulate", ExecuteAsync, ct));
         return command;
@@ -155,6 +175,7 @@ internal sealed class SimulateCommand
             Journal = journal ?? RunNames.DefaultJournal(runId),
             TickFiles = p.GetValue(Ticks) ?? [],
             SkipBadRows = p.GetValue(SkipBadRows),
+            Engine = p.GetValue(Engine),
             Overrides = overrides,
             RunId = runId,
         };

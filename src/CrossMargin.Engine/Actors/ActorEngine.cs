@@ -3,6 +3,7 @@ using CrossMargin.Actors;
 using CrossMargin.Engine.Domain;
 using CrossMargin.Engine.Feeds;
 using CrossMargin.Engine.Market;
+using CrossMargin.Risk.Model;
 using CrossMargin.Engine.Scenarios;
 using CrossMargin.Engine.Simulation;
 using CrossMargin.Persistence.Configuration;
@@ -34,6 +35,7 @@ public sealed class ActorEngine : IDisposable
     private readonly EngineWiring _w;
     private readonly ActorEngineOptions _options;
     private readonly List<long> _ids;
+    private readonly SortedDictionary<string, PriceFeed> _liveFeeds;
     private long _commandId;
     private long _now;
 
@@ -85,6 +87,7 @@ public sealed class ActorEngine : IDisposable
         PersistenceExtension.Configure(_system, journal, snapshots, new PersistenceSettings { SnapshotInterval = _options.SnapshotEvery });
 
         var live = CreateFeeds(scenario, modes.Count + 1);
+        _liveFeeds = live;
         var mirrors = CreateFeeds(scenario, 1);
         var coordinator = new LiquidationCoordinatorLogic(new CoordinatorLimits(scenario.Coordinator.MaxRoundsPerTick, null, 32, scenario.Coordinator.InsuranceFundAsset));
         MaxRoundsPerTick = coordinator.Settings.MaxRoundsPerTick;
@@ -348,6 +351,16 @@ public sealed class ActorEngine : IDisposable
 
         return feeds;
     }
+
+    /// <summary>Current marks and asset prices.</summary>
+    public MarketPrices Prices => _w.Board.Prices;
+
+    /// <summary>
+    /// Every feed's index, mark and impact offset, ascending symbol. Read the feed actors' state directly: call only
+    /// after <see cref="Settle"/>, from the driving thread (the deterministic loop is not running then).
+    /// </summary>
+    public IReadOnlyList<(string Symbol, decimal Index, decimal Mark, decimal Offset)> FeedStates() =>
+        _liveFeeds.Values.Select(f => (f.Symbol, f.Index, f.Mark, f.ImpactOffset)).ToList();
 
     /// <summary>Stops the actor system.</summary>
     public void Dispose() => _system.Dispose();

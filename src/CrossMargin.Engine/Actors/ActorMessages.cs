@@ -1,7 +1,6 @@
-using CrossMargin.Risk.Model;
 using CrossMargin.Engine.Domain;
 using CrossMargin.Engine.Domain.Events;
-
+using CrossMargin.Risk.Model;
 using CrossMargin.Risk.States;
 
 namespace CrossMargin.Engine.Actors;

@@ -1,7 +1,6 @@
-using CrossMargin.Risk.Model;
 using CrossMargin.Actors;
 using CrossMargin.Engine.Domain;
-
+using CrossMargin.Risk.Model;
 using RiskMarginMode = CrossMargin.Risk.Model.MarginMode;
 
 namespace CrossMargin.Engine.Actors;

@@ -1,9 +1,8 @@
-using CrossMargin.Risk.Model;
 using CrossMargin.Actors;
 using CrossMargin.Engine.Domain;
 using CrossMargin.Engine.Domain.Events;
-
 using CrossMargin.Persistence.Actors;
+using CrossMargin.Risk.Model;
 
 namespace CrossMargin.Engine.Actors;
 

@@ -152,7 +152,7 @@ public sealed class LiquidationCoordinatorLogic
                 {
                     if (p.Size != 0m && RiskStateMachine.Raw(p.IsolatedEquity ?? 0m, p.Maintenance, model.Risk.Thresholds) >= RiskState.Backstop)
                     {
-                        Resolve(round, id, p.InstrumentId, ports, touched);
+                        Resolve(round, id, p.InstrumentId, ports, touched, flow);
                     }
                 }
 
@@ -160,7 +160,7 @@ public sealed class LiquidationCoordinatorLogic
             }
             else if (state >= RiskState.Backstop)
             {
-                Resolve(round, id, null, ports, touched);
+                Resolve(round, id, null, ports, touched, flow);
                 touched.Add(id);
                 continue;
             }
@@ -214,7 +214,7 @@ public sealed class LiquidationCoordinatorLogic
         return settleNotional * ports.Prices.Price(spec.SettlementAsset);
     }
 
-    private void Resolve(int round, long id, string? isolatedInstrument, ILiquidationPorts ports, SortedSet<long> touched)
+    private void Resolve(int round, long id, string? isolatedInstrument, ILiquidationPorts ports, SortedSet<long> touched, SortedDictionary<string, decimal> flow)
     {
         _actions++;
         var model = ports.Model;
@@ -251,6 +251,26 @@ public sealed class LiquidationCoordinatorLogic
             {
                 SeizedValue += amount * prices.Price(asset) / prices.Price(_settings.SettlementAsset);
                 SeizedAmounts[asset] = (SeizedAmounts.TryGetValue(asset, out var seized) ? seized : 0m) + amount;
+            }
+        }
+
+        // A close-out is market flow too: what the market maker (the book) absorbed moves the mark with the round's
+        // partial liquidations; positions moved to ADL counterparties are off-market and do not.
+        var mmBefore = before[EngineIds.MarketMaker];
+        var mmAfter = result.Book.Account(EngineIds.RiskId(EngineIds.MarketMaker));
+        foreach (var (instrument, pos) in bankrupt.Positions)
+        {
+            if (pos.Size == 0m || (isolatedInstrument is not null && isolatedInstrument != instrument))
+            {
+                continue;
+            }
+
+            var absorbed = (mmAfter.Positions.TryGetValue(instrument, out var a) ? a.Size : 0m) - (mmBefore.Positions.TryGetValue(instrument, out var b) ? b.Size : 0m);
+            if (absorbed != 0m)
+            {
+                var spec = model.Catalog.Instrument(instrument);
+                var baseQty = PositionMath.UnderlyingSize(spec, Math.Abs(absorbed), prices.Mark(instrument));
+                flow[instrument] = (flow.TryGetValue(instrument, out var f) ? f : 0m) - (Math.Sign(absorbed) * baseQty);
             }
         }
 

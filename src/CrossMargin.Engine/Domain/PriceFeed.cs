@@ -15,6 +15,8 @@ public sealed class PriceFeed
     private readonly IMarkPriceModel _model;
     private readonly SquareRootImpactModel? _impact;
     private readonly DepthThinning? _depth;
+    private readonly decimal _halfLifeMicros;
+    private long _offsetTime = long.MinValue;
 
     /// <summary>Creates a feed.</summary>
     /// <param name="symbol">Instrument or asset id.</param>
@@ -33,6 +35,32 @@ public sealed class PriceFeed
         Bands = new BandIndex(capacity);
         AssetBands = new BandIndex(capacity);
     }
+
+    /// <summary>
+    /// Creates a feed whose impact offset decays toward the index with <paramref name="impactHalfLife"/>: after one
+    /// half-life of simulated time the offset is halved (applied at every tick and before every impact, from the event
+    /// times, so a replay that folds the same events reaches the same offset).
+    /// </summary>
+    /// <param name="symbol">Instrument or asset id.</param>
+    /// <param name="tickSize">Price step.</param>
+    /// <param name="model">Mark model (owned by this feed).</param>
+    /// <param name="impact">Impact model; null for a symbol nothing is liquidated in.</param>
+    /// <param name="depth">Depth thinning; null for constant depth.</param>
+    /// <param name="impactHalfLife">Half-life of the impact offset; null or zero keeps the offset until the next impact (no decay).</param>
+    /// <param name="capacity">Expected registrations.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The half-life is negative.</exception>
+    public PriceFeed(string symbol, decimal tickSize, IMarkPriceModel model, SquareRootImpactModel? impact, DepthThinning? depth, TimeSpan? impactHalfLife, int capacity = 16)
+        : this(symbol, tickSize, model, impact, depth, capacity)
+    {
+        if (impactHalfLife is { } h)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(h, TimeSpan.Zero, nameof(impactHalfLife));
+            _halfLifeMicros = h.Ticks / 10m;
+        }
+    }
+
+    /// <summary>Half-life of the impact offset; null when the offset does not decay.</summary>
+    public TimeSpan? ImpactHalfLife => _halfLifeMicros > 0m ? TimeSpan.FromTicks((long)(_halfLifeMicros * 10m)) : null;
 
     /// <summary>The symbol.</summary>
     public string Symbol { get; }
@@ -58,6 +86,7 @@ public sealed class PriceFeed
     /// <summary>Takes an index tick: folds it through the mark model, adds the impact offset, returns the event (already applied).</summary>
     public IndexTickReceived OnIndex(long timeMicros, decimal index)
     {
+        DecayOffset(timeMicros);
         var e = new IndexTickReceived(timeMicros, index, ComputeMark(timeMicros, index));
         Apply(e);
         return e;
@@ -109,10 +138,12 @@ public sealed class PriceFeed
         switch (e)
         {
             case IndexTickReceived t:
+                DecayOffset(t.TimeMicros);
                 Index = t.Index;
                 Mark = t.Mark;
                 break;
             case ImpactApplied i:
+                DecayOffset(i.TimeMicros);
                 ImpactOffset += i.PriceChange;
                 Mark = i.Mark;
                 break;
@@ -135,5 +166,29 @@ public sealed class PriceFeed
         }
 
         Apply(e);
+    }
+
+    /// <summary>Offsets below this many price units are dropped to zero once decaying (keeps decimals short).</summary>
+    private const int OffsetDecimals = 10;
+
+    /// <summary>
+    /// Decays <see cref="ImpactOffset"/> from the time it was last brought up to date to <paramref name="timeMicros"/>:
+    /// offset × 2^(−Δt / half-life) with <see cref="DecimalMath.Pow2Negative"/>, rounded to 10 decimals (deterministic).
+    /// Idempotent for one time; never runs backwards.
+    /// </summary>
+    private void DecayOffset(long timeMicros)
+    {
+        if (_halfLifeMicros <= 0m)
+        {
+            return;
+        }
+
+        if (ImpactOffset != 0m && _offsetTime != long.MinValue && timeMicros > _offsetTime)
+        {
+            var halfLives = (timeMicros - _offsetTime) / _halfLifeMicros;
+            ImpactOffset = Math.Round(ImpactOffset * DecimalMath.Pow2Negative(halfLives), OffsetDecimals, MidpointRounding.ToEven);
+        }
+
+        _offsetTime = Math.Max(_offsetTime, timeMicros);
     }
 }

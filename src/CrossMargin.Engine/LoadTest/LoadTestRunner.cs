@@ -68,7 +68,16 @@ public sealed class LoadTestRunner
         var drain = Stopwatch.StartNew();
         writer.Complete();
         drain.Stop();
-        return run with { StartedAt = started, SetupSeconds = setup.Elapsed.TotalSeconds, DrainSeconds = drain.Elapsed.TotalSeconds, Journal = handle.Description };
+        // Journal figures after the drain: the last batch of the window is written only then.
+        return run with
+        {
+            StartedAt = started,
+            SetupSeconds = setup.Elapsed.TotalSeconds,
+            DrainSeconds = drain.Elapsed.TotalSeconds,
+            Journal = handle.Description,
+            JournalWrite = LatencySummary.From(timing.WriteLatency.Copy()),
+            JournalLag = LatencySummary.From(timing.Lag.Copy()),
+        };
     }
 
     private LoadTestReport Inject(LoadTestSettings settings, Scenario scenario, IReadOnlyList<InstrumentMarket> instruments, EngineHost host, JournalWriter writer,

@@ -19,6 +19,12 @@ namespace CrossMargin.Engine.Simulation;
 /// </summary>
 public sealed class ReplayRunner : IReplayRunner
 {
+    /// <summary>
+    /// Every non-healthy account's worst fate (keyed by account id text, as in <see cref="SimulationReport.AccountFates"/>)
+    /// after the last <see cref="ReplayAsync"/>; the replay view lists only the accounts closest to liquidation.
+    /// </summary>
+    public IReadOnlyDictionary<string, AccountFate> LastFates { get; private set; } = new Dictionary<string, AccountFate>();
+
     /// <inheritdoc />
     public async Task<ReplayResult> ReplayAsync(ReplayRequest request, IProgress<ReplayProgress> progress, CancellationToken cancellationToken)
     {
@@ -75,6 +81,7 @@ public sealed class ReplayRunner : IReplayRunner
 
         progress?.Report(new ReplayProgress(replayed, replayed));
         var hash = state.Hash();
+        LastFates = state.Fates.OrderBy(kv => kv.Key).ToDictionary(kv => kv.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), kv => kv.Value);
         var recorded = request.To is null ? completed?.StateHash : null;
         return new ReplayResult(hash, recorded, replayed, state.Actors, 0, state.View(simulated, lastOrdering, request.TopAccounts));
     }
@@ -88,6 +95,7 @@ public sealed class ReplayRunner : IReplayRunner
         private readonly Dictionary<string, List<string>> _assetsPricedBy = new(StringComparer.Ordinal);
         private readonly LiquidationCoordinatorLogic _coordinator;
         private readonly long _marketMaker;
+        private readonly FateTracker _fates;
         private MarketPrices _prices;
 
         public ReplayModel(Scenario scenario)
@@ -95,6 +103,7 @@ public sealed class ReplayRunner : IReplayRunner
             _model = new EngineModel(scenario.Catalog, scenario.Risk);
             _prices = scenario.InitialPrices;
             _marketMaker = scenario.MarketMaker.AccountId;
+            _fates = new FateTracker(_marketMaker);
             _coordinator = new LiquidationCoordinatorLogic(new CoordinatorLimits(SettlementAsset: scenario.Coordinator.InsuranceFundAsset));
             foreach (var s in scenario.Population.All())
             {
@@ -125,6 +134,9 @@ public sealed class ReplayRunner : IReplayRunner
             }
         }
 
+        /// <summary>Worst fate per account so far, by the running engine's rule (<see cref="FateTracker"/>).</summary>
+        public IReadOnlyDictionary<long, AccountFate> Fates => _fates.Fates;
+
         public long Actors => _accounts.Count + _feeds.Count + 1;
 
         public void Apply(string persistenceId, object e)
@@ -133,7 +145,9 @@ public sealed class ReplayRunner : IReplayRunner
             {
                 case AccountEvent a when persistenceId.StartsWith("account-", StringComparison.Ordinal):
                     var id = long.Parse(persistenceId.AsSpan("account-".Length), System.Globalization.CultureInfo.InvariantCulture);
-                    _accounts[id] = AccountLogic.Apply(_accounts.TryGetValue(id, out var s) ? s : EngineAccount.Empty(id, CrossMargin.Risk.Model.MarginMode.Cross), a, _model);
+                    var after = AccountLogic.Apply(_accounts.TryGetValue(id, out var s) ? s : EngineAccount.Empty(id, CrossMargin.Risk.Model.MarginMode.Cross), a, _model);
+                    _accounts[id] = after;
+                    _fates.Apply(id, a, after.HasPositions);
                     break;
                 case FeedEvent f when persistenceId.StartsWith("feed-", StringComparison.Ordinal):
                     var feed = _feeds[persistenceId["feed-".Length..]];
@@ -172,7 +186,7 @@ public sealed class ReplayRunner : IReplayRunner
             var accounts = _accounts.Values.Where(a => a.Id != _marketMaker && a.HasPositions).Select(a =>
             {
                 var r = MarginEngine.Evaluate(a.Account, _model.Catalog, _prices, _model.Risk.Portfolio);
-                return new ReplayedAccount(EngineIds.RiskId(a.Id), r.Equity, r.Maintenance, a.Account.Positions.Count, AccountFate.Healthy);
+                return new ReplayedAccount(EngineIds.RiskId(a.Id), r.Equity, r.Maintenance, a.Account.Positions.Count, _fates.FateOf(a.Id));
             }).OrderByDescending(a => a.MarginRatio ?? decimal.MaxValue).ThenBy(a => a.AccountId, StringComparer.Ordinal).Take(top).ToList();
             return new ReplayState(time, ordering, _coordinator.InsuranceFund, instruments, accounts, _accounts.Count - 1);
         }

@@ -48,6 +48,12 @@ public sealed class SimulationRunner : ISimulationRunner
     {
         ArgumentNullException.ThrowIfNull(request);
         var scenario = ScenarioLoader.Load(_config, ScenarioOverrides.FromRequest(request));
+        // --engine actors (issue 5 actor shells): the same scenario on the actor engine; see docs/engine.md "Actor engine".
+        if (request.Engine == EngineKind.Actors)
+        {
+            return await Actors.ActorSimulation.RunAsync(scenario, request.Journal, request.RunId, progress, _log, SharedInMemoryJournal, cancellationToken).ConfigureAwait(false);
+        }
+
         return await RunAsync(scenario, request.Journal, request.RunId, progress, cancellationToken).ConfigureAwait(false);
     }
 

@@ -95,27 +95,6 @@ public sealed class WhatIfRunner : IWhatIfRunner
         return new WhatIfResult(baseline, changed);
     }
 
-    /// <summary>The accounts whose fate differs between the two outcomes, in account order: (account, baseline fate, changed fate).</summary>
-    public static IReadOnlyList<(string Account, AccountFate Baseline, AccountFate Changed)> FateChanges(WhatIfResult result)
-    {
-        ArgumentNullException.ThrowIfNull(result);
-        var ids = result.Baseline.AccountFates.Keys.Union(result.Changed.AccountFates.Keys)
-            .OrderBy(k => long.TryParse(k, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : long.MaxValue)
-            .ThenBy(k => k, StringComparer.Ordinal);
-        var list = new List<(string, AccountFate, AccountFate)>();
-        foreach (var id in ids)
-        {
-            var b = result.Baseline.AccountFates.TryGetValue(id, out var bf) ? bf : AccountFate.Healthy;
-            var c = result.Changed.AccountFates.TryGetValue(id, out var cf) ? cf : AccountFate.Healthy;
-            if (b != c)
-            {
-                list.Add((id, b, c));
-            }
-        }
-
-        return list;
-    }
-
     /// <summary>
     /// The recorded configuration is fully resolved, so every key a run reads is present in it: an override of a key it
     /// lacks is a typo (<c>fee-rat</c>), except under the maps whose keys users name (instruments, assets, …).

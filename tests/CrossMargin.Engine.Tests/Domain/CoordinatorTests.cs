@@ -117,6 +117,22 @@ public sealed class CoordinatorTests
     }
 
     [Fact]
+    public void Close_out_absorbed_by_the_market_maker_should_count_in_the_rounds_net_flow()
+    {
+        var ports = Setup();
+        ports.Prices = Prices(88_000m);
+        ports.Btc.OnIndex(1, 88_000m);
+        var coordinator = new LiquidationCoordinatorLogic(CoordinatorLimits.Default);
+        coordinator.Apply(new InsuranceFundSeeded(10_000m));
+        var size = ports.Accounts[1].Account.Positions["BTC-PERP"].Size;
+        coordinator.Request(1, RiskState.Bankrupt, 1_000_000m);
+        var outcome = coordinator.RunRound(1, ports);
+        Assert.Empty(ports.CoordinatorEvents.OfType<LiquidationExecuted>());
+        var flow = Assert.Single(outcome.NetFlow, f => f.Key == "BTC-PERP");
+        Assert.Equal(-size, flow.Value); // a long closed out is sold into the book
+    }
+
+    [Fact]
     public void Request_for_the_market_maker_should_be_ignored()
     {
         var coordinator = new LiquidationCoordinatorLogic(CoordinatorLimits.Default);

@@ -63,4 +63,72 @@ public sealed class PriceFeedTests
         events.ForEach(replayed.Recover);
         Assert.Equal((live.Index, live.Mark, live.ImpactOffset), (replayed.Index, replayed.Mark, replayed.ImpactOffset));
     }
+
+    private static PriceFeed DecayingFeed() =>
+        new("BTC-PERP", 0.1m, new IndexMarkModel(0.1m), new SquareRootImpactModel(new ImpactParameters(1m, 0.03m, 10_000m, 0.1m)), null, TimeSpan.FromSeconds(60));
+
+    [Fact]
+    public void One_aggregated_round_flow_should_move_the_mark_less_than_the_same_quantity_in_small_orders()
+    {
+        var aggregated = Feed();
+        aggregated.OnIndex(0, 100_000m);
+        aggregated.OnRoundFlow(1, 0, -100m);
+        var split = Feed();
+        split.OnIndex(0, 100_000m);
+        for (var i = 0; i < 10; i++)
+        {
+            split.OnRoundFlow(1, 0, -10m);
+        }
+
+        Assert.True(aggregated.ImpactOffset < 0m);
+        Assert.True(Math.Abs(aggregated.ImpactOffset) < Math.Abs(split.ImpactOffset) / 2m,
+            $"aggregated offset {aggregated.ImpactOffset}, ten small orders {split.ImpactOffset}");
+    }
+
+    [Fact]
+    public void Impact_offset_should_halve_after_one_half_life_and_the_mark_return_toward_the_index()
+    {
+        var feed = DecayingFeed();
+        feed.OnIndex(0, 100_000m);
+        feed.OnRoundFlow(1, 0, -100m);
+        var offset = feed.ImpactOffset;
+        Assert.True(offset < 0m);
+        var tick = feed.OnIndex(60_000_000, 100_000m);
+        Assert.Equal(Math.Round(offset / 2m, 10), feed.ImpactOffset);
+        Assert.Equal(Math.Max(0.1m, 100_000m + feed.ImpactOffset), tick.Mark);
+        feed.OnIndex(120_000_000, 100_000m);
+        Assert.Equal(Math.Round(offset / 4m, 10), feed.ImpactOffset);
+    }
+
+    [Fact]
+    public void Without_a_half_life_the_offset_should_not_decay()
+    {
+        var feed = Feed();
+        feed.OnIndex(0, 100_000m);
+        feed.OnRoundFlow(1, 0, -100m);
+        var offset = feed.ImpactOffset;
+        feed.OnIndex(600_000_000, 100_000m);
+        Assert.Equal(offset, feed.ImpactOffset);
+        Assert.Null(feed.ImpactHalfLife);
+    }
+
+    [Fact]
+    public void Recovering_the_journaled_events_should_reach_the_same_decayed_offset()
+    {
+        var live = DecayingFeed();
+        var events = new List<FeedEvent> { live.OnIndex(0, 100_000m) };
+        events.Add(live.OnRoundFlow(1, 0, -100m)!);
+        events.Add(live.OnIndex(15_000_000, 99_000m));
+        events.Add(live.OnRoundFlow(2, 15_000_000, -40m)!);
+        events.Add(live.OnIndex(47_000_000, 98_500m));
+        var replayed = DecayingFeed();
+        foreach (var e in events)
+        {
+            replayed.Recover(e);
+        }
+
+        Assert.Equal(live.ImpactOffset, replayed.ImpactOffset);
+        Assert.Equal(live.Mark, replayed.Mark);
+        Assert.Equal(TimeSpan.FromSeconds(60), replayed.ImpactHalfLife);
+    }
 }

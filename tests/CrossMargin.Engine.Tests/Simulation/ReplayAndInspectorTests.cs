@@ -34,6 +34,18 @@ public sealed class ReplayAndInspectorTests : IDisposable
     }
 
     [Fact]
+    public async Task Replay_should_rebuild_the_fates_the_run_reported()
+    {
+        var (journal, report) = await RunAsync();
+        Assert.Contains(report.AccountFates.Values, f => f >= AccountFate.Liquidated);
+        var runner = new ReplayRunner();
+        var result = await runner.ReplayAsync(new ReplayRequest { Journal = journal }, new Progress<ReplayProgress>(), CancellationToken.None);
+        var reported = report.AccountFates.Where(kv => kv.Value != AccountFate.Healthy).ToDictionary(kv => kv.Key, kv => kv.Value);
+        Assert.Equal(reported, runner.LastFates);
+        Assert.All(result.State.Accounts, a => Assert.Equal(report.FateOf(a.AccountId), a.Fate));
+    }
+
+    [Fact]
     public async Task Replay_to_an_ordering_should_stop_there_and_compare_nothing()
     {
         var (journal, _) = await RunAsync();

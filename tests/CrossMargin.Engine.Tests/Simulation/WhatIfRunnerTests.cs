@@ -60,7 +60,7 @@ public sealed class WhatIfRunnerTests : IDisposable
         Assert.Equal(recorded.AccountFates, result.Changed.AccountFates);
         Assert.Equal(recorded.Liquidations, result.Changed.Liquidations);
         Assert.Equal(recorded.Ticks, result.Changed.Ticks);
-        Assert.Empty(WhatIfRunner.FateChanges(result));
+        Assert.Empty(ReportComparison.DiffFates(result.Baseline, result.Changed));
     }
 
     [Fact]
@@ -69,12 +69,15 @@ public sealed class WhatIfRunnerTests : IDisposable
         var (source, recorded) = await RecordAsync();
         var result = await RunAsync(new WhatIfRunner(), Request(source, Into("mmr"), new ConfigOverride("crossmargin.engine.instruments.BTC-PERP.brackets", DoubledBtcBrackets)));
         Assert.True(result.Changed.InvariantsHeld, string.Join("; ", result.Changed.Invariants.Where(i => !i.Passed)));
-        var changes = WhatIfRunner.FateChanges(result);
+        var changes = ReportComparison.DiffFates(result.Baseline, result.Changed);
         Assert.NotEmpty(changes);
-        Assert.True(result.Changed.Liquidations.Count > recorded.Liquidations.Count,
-            $"doubled maintenance margin liquidated {result.Changed.Liquidations.Count}, the recording {recorded.Liquidations.Count}");
-        var comparison = ReportComparison.Create(result.Baseline, "recorded", result.Changed, "what-if");
-        Assert.NotNull(comparison);
+        Assert.All(changes, c =>
+        {
+            Assert.Equal(recorded.AccountFates.GetValueOrDefault(c.AccountId, AccountFate.Healthy), c.Before);
+            Assert.Equal(result.Changed.AccountFates.GetValueOrDefault(c.AccountId, AccountFate.Healthy), c.After);
+        });
+        Assert.Equal(recorded.Ticks, result.Changed.Ticks);
+        Assert.Equal(changes, ReportComparison.Create(result.Baseline, "recorded", result.Changed, "what-if").FateChanges);
     }
 
     [Fact]

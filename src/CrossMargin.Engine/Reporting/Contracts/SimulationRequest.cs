@@ -29,6 +29,9 @@ public sealed record SimulationRequest
     /// <summary><c>--set key=value</c> overrides, in order, applied on top of the scenario (the typed options above win over a <c>--set</c> of the same key).</summary>
     public IReadOnlyList<ConfigOverride> Overrides { get; init; } = [];
 
+    /// <summary>Which engine runs the scenario (<c>--engine direct|actors</c>); default <see cref="EngineKind.Direct"/>.</summary>
+    public EngineKind Engine { get; init; } = EngineKind.Direct;
+
     /// <summary>Skip malformed tick rows (counting them) instead of refusing the file.</summary>
     public bool SkipBadRows { get; init; }
 

@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using System.Globalization;
+using CrossMargin.Engine.Domain;
+using CrossMargin.Engine.Domain.Events;
+using CrossMargin.Engine.Market;
+using CrossMargin.Engine.Reporting;
+using CrossMargin.Engine.Scenarios;
+using CrossMargin.Engine.Simulation;
+using CrossMargin.Persistence.InMemory;
+using CrossMargin.Persistence.Snapshot;
+using CrossMargin.Persistence.Sql;
+using CrossMargin.Persistence.Sql.Snapshot;
+using CrossMargin.Risk.Margin;
+using ReportMarginMode = CrossMargin.Engine.Reporting.MarginMode;
+using RiskMarginMode = CrossMargin.Risk.Model.MarginMode;
+
+namespace CrossMargin.Engine.Actors;
+
+/// <summary>
+/// <c>simulate --engine actors</c>: runs a scenario on the <see cref="ActorEngine"/> into a fresh journal (with
+/// account snapshots in the same store) and builds the report. <c>RunStarted</c>/<c>RunCompleted</c> go on the
+/// <c>run</c> persistence id as with the direct engine; the journal hash is the read-back hash of everything before
+/// <c>RunCompleted</c> (the interleaving of persistence ids is not reproducible with actors, so neither is this hash;
+/// per persistence id the events are). The money / open-interest / unassigned-loss invariants are not checked on this
+/// path yet (they read an <see cref="EngineHost"/>); the contiguous-sequence check is.
+/// </summary>
+public static class ActorSimulation
+{
+    /// <summary>Runs <paramref name="scenario"/> into <paramref name="target"/>.</summary>
+    public static async Task<SimulationReport> RunAsync(Scenario scenario, JournalTarget target, string runId, IProgress<SimulationProgress>? progress,
+        Serilog.ILogger? log, InMemoryJournal? sharedJournal, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        ArgumentNullException.ThrowIfNull(target);
+        var wall = Stopwatch.StartNew();
+        var clock = new SimulationClock(scenario.StartTime);
+        await using var handle = await JournalHandle.OpenAsync(target, clock, cancellationToken, sharedJournal).ConfigureAwait(false);
+        if (!await handle.IsEmptyAsync(cancellationToken).ConfigureAwait(false))
+        {
+            throw new RunInputException($"journal {target} already holds events; simulate writes a fresh journal and never appends to or rewrites a recorded run (choose another --journal or delete the file)");
+        }
+
+        var serializer = ActorEngine.RegisterSnapshots(handle.Serializer);
+        ISnapshotStore snapshots = target.Kind == JournalKind.InMemory
+            ? new InMemorySnapshotStore(serializer)
+            : await SqlSnapshotStore.OpenAsync(new SqlJournalOptions(target.Kind == JournalKind.Sqlite ? SqlBackend.Sqlite : SqlBackend.Postgres, target.Location) { Clock = clock },
+                serializer, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var run = new JournalWriter(handle.Journal, serializer, $"sim-{scenario.Seed.ToString("x16", CultureInfo.InvariantCulture)}");
+            run.Append(EngineIds.Run, new RunStarted(runId, scenario.Name, scenario.Seed, ToReport(scenario.MarginMode).ToName(), scenario.Population.Count,
+                scenario.ConfigText, EngineSerialization.SchemaVersion));
+            run.Flush();
+            var report = await Task.Run(() => Run(scenario, handle, snapshots, clock, target, progress, log, cancellationToken), CancellationToken.None).ConfigureAwait(false);
+            var verified = await JournalVerifier.VerifyAsync(handle.Read, serializer, typeof(RunCompleted), CancellationToken.None).ConfigureAwait(false);
+            run.Append(EngineIds.Run, new RunCompleted(verified.Hash, verified.Events, report.JournalHash, report.Partial));
+            run.Complete();
+            wall.Stop();
+            return report with
+            {
+                JournalHash = verified.Hash,
+                Events = verified.Events + 1, // + RunCompleted, counted as the direct engine counts it
+                Invariants = [verified.Sequences],
+                WallTime = wall.Elapsed,
+                EventsPerSecond = wall.Elapsed.TotalSeconds > 0 ? (verified.Events + 1) / wall.Elapsed.TotalSeconds : 0,
+                PeakMemoryBytes = Process.GetCurrentProcess().PeakWorkingSet64,
+            };
+        }
+        finally
+        {
+            if (snapshots is IAsyncDisposable d)
+            {
+                await d.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    // JournalHash carries the state hash out of here (RunCompleted wants both); the caller replaces it.
+    private static SimulationReport Run(Scenario scenario, JournalHandle handle, ISnapshotStore snapshots, SimulationClock clock, JournalTarget target,
+        IProgress<SimulationProgress>? progress, Serilog.ILogger? log, CancellationToken cancellationToken)
+    {
+        using var engine = new ActorEngine(scenario, handle.Journal, snapshots, null, log);
+        engine.Seed();
+        engine.RegisterAll();
+        var before = MarginRatioHistogram.Build(MarginInputs(engine, scenario));
+        var partial = false;
+        DateTimeOffset? first = null;
+        var sinceReport = Stopwatch.StartNew();
+        var m = engine.Metrics.Metrics;
+        foreach (var tick in scenario.CreateTickSource().Ticks())
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                partial = true;
+                break;
+            }
+
+            first ??= tick.Time;
+            clock.Set(UnixTime.FromMicros(Math.Max(UnixTime.ToMicros(engine.Now), tick.TimeMicros)));
+            engine.OnTick(tick);
+            if (progress is not null && sinceReport.Elapsed > TimeSpan.FromMilliseconds(200))
+            {
+                sinceReport.Restart();
+                var v = engine.CoordinatorView();
+                progress.Report(new SimulationProgress(engine.Now, m.Ticks, scenario.TotalTicks, 0, m.MarginCalls, m.Liquidations, m.LiquidationNotional, v.InsuranceFund, 0));
+            }
+        }
+
+        var after = MarginRatioHistogram.Build(MarginInputs(engine, scenario));
+        var view = engine.CoordinatorView();
+        var stateHash = StateHasher.Hash(engine.Accounts(), engine.FeedStates(), view.InsuranceFund, view.FeePool);
+        return new SimulationReport
+        {
+            Scenario = scenario.Name,
+            MarginMode = ToReport(scenario.MarginMode),
+            Seed = scenario.Seed,
+            Journal = target.ToString(),
+            Partial = partial,
+            SimulatedStart = first ?? scenario.StartTime,
+            SimulatedEnd = engine.Now,
+            Accounts = scenario.Population.Count,
+            Ticks = m.Ticks,
+            MarginCalls = m.MarginCalls,
+            Liquidations = new CountAndNotional(m.Liquidations, m.LiquidationNotional),
+            CascadeRounds = m.Rounds,
+            DeepestCascadeRound = m.DeepestRound,
+            InsuranceFund = new InsuranceFundSummary(m.FundStart, Math.Min(m.FundMin, view.InsuranceFund), view.InsuranceFund),
+            BadDebt = m.BadDebt,
+            Adl = new CountAndNotional(m.AdlCount, m.AdlNotional),
+            SocializedLoss = m.Socialized,
+            JournalHash = stateHash,
+            LiquidationsPerSecond = m.LiquidationRate.Build(),
+            InsuranceFundSeries = m.FundSeries.Build(),
+            MarginRatioBefore = before,
+            MarginRatioAfter = after,
+            AccountFates = m.Fates.Where(kv => kv.Key != scenario.MarketMaker.AccountId)
+                .OrderBy(kv => kv.Key).ToDictionary(kv => kv.Key.ToString(CultureInfo.InvariantCulture), kv => kv.Value),
+        };
+    }
+
+    private static IEnumerable<(decimal MaintenanceMargin, decimal Equity)> MarginInputs(ActorEngine engine, Scenario scenario)
+    {
+        var prices = engine.Prices;
+        foreach (var a in engine.Accounts())
+        {
+            if (a.Id != scenario.MarketMaker.AccountId)
+            {
+                var risk = MarginEngine.Evaluate(a.Account, engine.Model.Catalog, prices, engine.Model.Risk.Portfolio);
+                yield return (risk.Maintenance, risk.Equity);
+            }
+        }
+    }
+
+    private static ReportMarginMode ToReport(RiskMarginMode mode) => mode switch
+    {
+        RiskMarginMode.Isolated => ReportMarginMode.Isolated,
+        RiskMarginMode.Portfolio => ReportMarginMode.Portfolio,
+        _ => ReportMarginMode.Cross,
+    };
+}
