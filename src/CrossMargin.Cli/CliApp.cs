@@ -34,7 +34,7 @@ internal sealed class CliApp
         Root.SetAction((parse, ct) => runner.RunAsync(parse, "crossmargin", _ =>
         {
             // Reached only without a command (with --print-config the runner printed and returned already).
-            console.Error.WriteLine("crossmargin: a command is required: simulate, replay, what-if or journal (see crossmargin --help)");
+            console.Error.WriteLine("crossmargin: a command is required: simulate, replay, what-if, journal or loadtest (see crossmargin --help)");
             return Task.FromResult(ExitCodes.BadInput);
         }, ct));
     }

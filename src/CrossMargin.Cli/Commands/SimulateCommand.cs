@@ -78,7 +78,6 @@ internal sealed class SimulateCommand
     {
         Description = "engine: direct (in-process, default) or actors (persistent account, feed and coordinator actors on the deterministic dispatcher)",
         HelpName = "direct|actors",
-        DefaultValueFactory = _ => EngineKind.Direct,
         CustomParser = r =>
         {
             var text = r.Tokens.Count > 0 ? r.Tokens[0].Value : string.Empty;
