@@ -338,7 +338,7 @@ public sealed class ActorEngine : IDisposable
         var feeds = new SortedDictionary<string, PriceFeed>(StringComparer.Ordinal);
         foreach (var i in scenario.Instruments)
         {
-            feeds[i.Id] = new PriceFeed(i.Id, i.Spec.TickSize, i.CreateMarkModel(), i.CreateImpactModel(), i.CreateDepthThinning(), capacity);
+            feeds[i.Id] = new PriceFeed(i.Id, i.Spec.TickSize, i.CreateMarkModel(), i.CreateImpactModel(), i.CreateDepthThinning(), i.ImpactHalfLife, capacity);
         }
 
         foreach (var a in scenario.Assets)

@@ -13,13 +13,15 @@ namespace CrossMargin.Engine.Scenarios;
 /// <param name="BasisHalfLife">EMA half-life of the basis (ignored by <see cref="MarkModelKind.Index"/>).</param>
 /// <param name="Impact">Square-root impact law parameters (tick size equals <see cref="InstrumentSpec.TickSize"/>).</param>
 /// <param name="DepthThinning">How depth thins under stress.</param>
+/// <param name="ImpactHalfLife">Half-life over which liquidation impact fades from the mark (<c>impact.half-life</c>); null = never fades.</param>
 public sealed record InstrumentMarket(
     InstrumentSpec Spec,
     decimal InitialPrice,
     MarkModelKind MarkModel,
     TimeSpan BasisHalfLife,
     ImpactParameters Impact,
-    DepthThinningParameters DepthThinning)
+    DepthThinningParameters DepthThinning,
+    TimeSpan? ImpactHalfLife = null)
 {
     /// <summary>Instrument id.</summary>
     public string Id => Spec.Id;

@@ -390,7 +390,10 @@ public static class ScenarioLoader
                 r.Decimal(Pick(r, $"{p}.depth-thinning.drawdown-at-floor", $"{dt}.drawdown-at-floor"), 0m, 1m, minOpen: true),
                 r.Decimal(Pick(r, $"{p}.depth-thinning.liquidation-volume-at-floor", $"{dt}.liquidation-volume-at-floor"), 0m, null, minOpen: true),
                 r.Duration(Pick(r, $"{p}.depth-thinning.window", $"{dt}.window")));
-            result.Add(new InstrumentMarket(spec, initial, r.OneOf(markPath, MarkModels), r.Duration(halfLifePath), impact, thinning));
+            // 0 turns decay off: the impact of forced selling then stays in the mark for the rest of the run.
+            var impactHalfLife = r.Duration(Pick(r, $"{p}.impact.half-life", $"{Engine}.market.impact.half-life"), allowZero: true);
+            result.Add(new InstrumentMarket(spec, initial, r.OneOf(markPath, MarkModels), r.Duration(halfLifePath), impact, thinning,
+                impactHalfLife == TimeSpan.Zero ? null : impactHalfLife));
         }
 
         return result;

@@ -49,7 +49,7 @@ public sealed class EngineHost : ILiquidationPorts
         var capacity = scenario.Population.Count + 1;
         foreach (var i in scenario.Instruments)
         {
-            _feeds[i.Id] = new PriceFeed(i.Id, i.Spec.TickSize, i.CreateMarkModel(), i.CreateImpactModel(), i.CreateDepthThinning(), capacity);
+            _feeds[i.Id] = new PriceFeed(i.Id, i.Spec.TickSize, i.CreateMarkModel(), i.CreateImpactModel(), i.CreateDepthThinning(), i.ImpactHalfLife, capacity);
         }
 
         foreach (var a in scenario.Assets)

@@ -112,7 +112,7 @@ public sealed class ReplayRunner : IReplayRunner
 
             foreach (var i in scenario.Instruments)
             {
-                _feeds[i.Id] = new PriceFeed(i.Id, i.Spec.TickSize, i.CreateMarkModel(), i.CreateImpactModel(), i.CreateDepthThinning());
+                _feeds[i.Id] = new PriceFeed(i.Id, i.Spec.TickSize, i.CreateMarkModel(), i.CreateImpactModel(), i.CreateDepthThinning(), i.ImpactHalfLife);
             }
 
             foreach (var a in scenario.Assets)
