@@ -45,7 +45,9 @@ internal sealed class CommandRunner(GlobalOptions globals, EngineServices servic
         }
         catch (Exception e) when (e is CliInputException or RunInputException or ReportFormatException)
         {
-            logger.Warning(e, "{Command} refused its input", name);
+            // Bad input is the user's to fix, not a crash: one line on the console (the message below), the
+            // exception with its stack only in the JSON log file at debug level.
+            logger.Debug(e, "{Command} refused its input", name);
             return Fail(name, e.Message, ExitCodes.BadInput);
         }
         catch (EngineUnavailableException e)
