@@ -1,4 +1,5 @@
 using System.Globalization;
+using CrossMargin.Engine.Actors;
 using CrossMargin.Engine.Domain;
 using CrossMargin.Engine.Reporting;
 using CrossMargin.Risk.Margin;
@@ -6,7 +7,11 @@ using CrossMargin.Risk.Model;
 
 namespace CrossMargin.Engine.Simulation;
 
-/// <summary>The end-of-run checks: money conservation, long OI = short OI, no bankrupt account with an unassigned loss.</summary>
+/// <summary>
+/// The end-of-run checks: money conservation, long OI = short OI, no bankrupt account with an unassigned loss. The
+/// direct engine passes its <see cref="EngineHost"/>; the actor engine passes its accounts, coordinator view and
+/// metrics. (The fourth invariant, contiguous sequence numbers, is checked on the journal by <c>JournalVerifier</c>.)
+/// </summary>
 public static class Invariants
 {
     /// <summary>Tolerance of the money check (settlement units): divisions in cost-basis splits round at the 28th digit.</summary>
@@ -20,16 +25,49 @@ public static class Invariants
     }
 
     /// <summary>
+    /// Checks what the actor engine reports at the end of a run: every account's state (<c>ActorEngine.Accounts()</c>),
+    /// the coordinator's <paramref name="view"/> and the metrics sink's figures. Same names and evidence as
+    /// <see cref="Check(EngineHost)"/>. Call after the engine has settled; the arguments are read, never changed.
+    /// </summary>
+    /// <param name="model">The run's model (catalog and risk settings).</param>
+    /// <param name="prices">The final marks and asset prices.</param>
+    /// <param name="accounts">Every account (the market maker included).</param>
+    /// <param name="view">The coordinator's fund, fee pool and seized collateral.</param>
+    /// <param name="settlementAsset">The asset the fund and fee pool are held in (the scenario's insurance-fund asset).</param>
+    /// <param name="metrics">Net deposits, the fund's seed and the waterfall's unassigned losses.</param>
+    public static IReadOnlyList<InvariantResult> Check(EngineModel model, MarketPrices prices, IReadOnlyList<EngineAccount> accounts, CoordinatorView view,
+        string settlementAsset, RunMetrics metrics) =>
+        [Money(model, prices, accounts, view, settlementAsset, metrics), OpenInterest(model, accounts), Unassigned(model, prices, accounts, metrics)];
+
+    /// <summary>
     /// Per asset: what accounts, the insurance fund and the fee pool hold (balances, isolated margins, uPnL of instruments
     /// settled in it) equals what was deposited, plus the fund's seed and the value of seized collateral, minus withdrawals.
     /// </summary>
     public static InvariantResult Money(EngineHost host)
     {
-        var model = host.Model;
+        ArgumentNullException.ThrowIfNull(host);
         var c = host.Coordinator;
+        return Money(host.Model, host.Prices, host.Accounts(), c.Settings.SettlementAsset, c.InsuranceFund, c.FeePool, c.SeizedValue, c.SeizedAmounts, host.Metrics);
+    }
+
+    /// <summary>The money check on the actor engine's state (see <see cref="Check(EngineModel, MarketPrices, IReadOnlyList{EngineAccount}, CoordinatorView, string, RunMetrics)"/>).</summary>
+    public static InvariantResult Money(EngineModel model, MarketPrices prices, IReadOnlyList<EngineAccount> accounts, CoordinatorView view, string settlementAsset,
+        RunMetrics metrics)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        return Money(model, prices, accounts, settlementAsset, view.InsuranceFund, view.FeePool, view.SeizedValue, view.SeizedAmounts, metrics);
+    }
+
+    private static InvariantResult Money(EngineModel model, MarketPrices prices, IEnumerable<EngineAccount> accounts, string fundAsset, decimal fund, decimal feePool,
+        decimal seizedValue, IEnumerable<KeyValuePair<string, decimal>> seizedAmounts, RunMetrics metrics)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(prices);
+        ArgumentNullException.ThrowIfNull(accounts);
+        ArgumentNullException.ThrowIfNull(metrics);
         var held = new SortedDictionary<string, decimal>(StringComparer.Ordinal);
         void Add(string asset, decimal amount) => held[asset] = (held.TryGetValue(asset, out var v) ? v : 0m) + amount;
-        foreach (var a in host.Accounts())
+        foreach (var a in accounts)
         {
             foreach (var (asset, b) in a.Account.Balances)
             {
@@ -39,16 +77,15 @@ public static class Invariants
             foreach (var (id, p) in a.Account.Positions)
             {
                 var spec = model.Catalog.Instrument(id);
-                Add(spec.SettlementAsset, p.IsolatedMargin + PositionMath.UnrealizedPnl(spec, p, host.Prices.Mark(id)));
+                Add(spec.SettlementAsset, p.IsolatedMargin + PositionMath.UnrealizedPnl(spec, p, prices.Mark(id)));
             }
         }
 
-        var fundAsset = c.Settings.SettlementAsset;
-        Add(fundAsset, c.InsuranceFund + c.FeePool);
-        var expected = new SortedDictionary<string, decimal>(host.Metrics.NetDeposits, StringComparer.Ordinal);
+        Add(fundAsset, fund + feePool);
+        var expected = new SortedDictionary<string, decimal>(metrics.NetDeposits, StringComparer.Ordinal);
         void Expect(string asset, decimal amount) => expected[asset] = (expected.TryGetValue(asset, out var v) ? v : 0m) + amount;
-        Expect(fundAsset, host.Metrics.FundStart + c.SeizedValue);
-        foreach (var (asset, amount) in c.SeizedAmounts)
+        Expect(fundAsset, metrics.FundStart + seizedValue);
+        foreach (var (asset, amount) in seizedAmounts)
         {
             Expect(asset, -amount);
         }
@@ -65,22 +102,31 @@ public static class Invariants
         }
 
         var evidence = bad.Count > 0 ? string.Join("; ", bad)
-            : string.Join("; ", held.Select(kv => $"{kv.Key} {T(kv.Value)}")) + $" (fund {T(c.InsuranceFund)}, fee pool {T(c.FeePool)})";
+            : string.Join("; ", held.Select(kv => $"{kv.Key} {T(kv.Value)}")) + $" (fund {T(fund)}, fee pool {T(feePool)})";
         return new InvariantResult("money-conservation", bad.Count == 0, evidence);
     }
 
     /// <summary>Σ long size = Σ short size per instrument (the market maker included).</summary>
     public static InvariantResult OpenInterest(EngineHost host)
     {
+        ArgumentNullException.ThrowIfNull(host);
+        return OpenInterest(host.Model, host.Accounts());
+    }
+
+    /// <summary>Σ long size = Σ short size per instrument over <paramref name="accounts"/> (the market maker included).</summary>
+    public static InvariantResult OpenInterest(EngineModel model, IEnumerable<EngineAccount> accounts)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(accounts);
         var longs = new SortedDictionary<string, decimal>(StringComparer.Ordinal);
         var shorts = new SortedDictionary<string, decimal>(StringComparer.Ordinal);
-        foreach (var i in host.Model.Catalog.Instruments.Keys)
+        foreach (var i in model.Catalog.Instruments.Keys)
         {
             longs[i] = 0m;
             shorts[i] = 0m;
         }
 
-        foreach (var a in host.Accounts())
+        foreach (var a in accounts)
         {
             foreach (var (id, p) in a.Account.Positions)
             {
@@ -103,15 +149,29 @@ public static class Invariants
     /// <summary>Every waterfall assigned its whole loss, and no account ends with negative equity unresolved.</summary>
     public static InvariantResult Unassigned(EngineHost host)
     {
-        var bad = new List<string>(host.Metrics.UnassignedEvidence);
-        foreach (var a in host.Accounts())
+        ArgumentNullException.ThrowIfNull(host);
+        return Unassigned(host.Model, host.Prices, host.Accounts(), host.Metrics);
+    }
+
+    /// <summary>
+    /// The unassigned-loss check over <paramref name="accounts"/> at <paramref name="prices"/>, with the waterfalls'
+    /// unassigned losses from <paramref name="metrics"/>; the market maker (<see cref="EngineIds.MarketMaker"/>) is exempt.
+    /// </summary>
+    public static InvariantResult Unassigned(EngineModel model, MarketPrices prices, IEnumerable<EngineAccount> accounts, RunMetrics metrics)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(prices);
+        ArgumentNullException.ThrowIfNull(accounts);
+        ArgumentNullException.ThrowIfNull(metrics);
+        var bad = new List<string>(metrics.UnassignedEvidence);
+        foreach (var a in accounts)
         {
             if (a.Id == EngineIds.MarketMaker)
             {
                 continue;
             }
 
-            var risk = MarginEngine.Evaluate(a.Account, host.Model.Catalog, host.Prices, host.Model.Risk.Portfolio);
+            var risk = MarginEngine.Evaluate(a.Account, model.Catalog, prices, model.Risk.Portfolio);
             var negative = a.Account.Mode == CrossMargin.Risk.Model.MarginMode.Isolated
                 ? risk.CollateralValue < 0m || risk.Positions.Any(p => (p.IsolatedEquity ?? 0m) < 0m)
                 : risk.Equity < 0m;
@@ -121,8 +181,8 @@ public static class Invariants
             }
         }
 
-        return new InvariantResult("no-unassigned-loss", bad.Count == 0 && host.Metrics.Unassigned == 0m,
-            bad.Count > 0 ? string.Join("; ", bad) : $"bad debt {T(host.Metrics.BadDebt)} fully assigned");
+        return new InvariantResult("no-unassigned-loss", bad.Count == 0 && metrics.Unassigned == 0m,
+            bad.Count > 0 ? string.Join("; ", bad) : $"bad debt {T(metrics.BadDebt)} fully assigned");
     }
 
     private static string T(decimal d) => d.ToString(CultureInfo.InvariantCulture);
