@@ -119,4 +119,6 @@ public sealed record GetCoordinatorView
 /// <param name="InsuranceFund">Insurance fund.</param>
 /// <param name="FeePool">Fee pool.</param>
 /// <param name="Pending">Queued requests.</param>
-public sealed record CoordinatorView(decimal InsuranceFund, decimal FeePool, int Pending);
+/// <param name="SeizedValue">Value, in the settlement asset, of non-settlement collateral seized from bankrupt accounts.</param>
+/// <param name="SeizedAmounts">Seized collateral per asset (a copy: safe to read on any thread).</param>
+public sealed record CoordinatorView(decimal InsuranceFund, decimal FeePool, int Pending, decimal SeizedValue, IReadOnlyDictionary<string, decimal> SeizedAmounts);

@@ -11,6 +11,7 @@ using CrossMargin.Persistence.Snapshot;
 using CrossMargin.Persistence.Sql;
 using CrossMargin.Persistence.Sql.Snapshot;
 using CrossMargin.Risk.Margin;
+using CrossMargin.Risk.Model;
 using ReportMarginMode = CrossMargin.Engine.Reporting.MarginMode;
 using RiskMarginMode = CrossMargin.Risk.Model.MarginMode;
 
@@ -21,8 +22,9 @@ namespace CrossMargin.Engine.Actors;
 /// account snapshots in the same store) and builds the report. <c>RunStarted</c>/<c>RunCompleted</c> go on the
 /// <c>run</c> persistence id as with the direct engine; the journal hash is the read-back hash of everything before
 /// <c>RunCompleted</c> (the interleaving of persistence ids is not reproducible with actors, so neither is this hash;
-/// per persistence id the events are). The money / open-interest / unassigned-loss invariants are not checked on this
-/// path yet (they read an <see cref="EngineHost"/>); the contiguous-sequence check is.
+/// per persistence id the events are). All four invariants are checked as on the direct path: money conservation,
+/// open-interest balance and no unassigned loss on the settled actors' state (<see cref="Invariants.Check(EngineModel, MarketPrices, IReadOnlyList{EngineAccount}, CoordinatorView, string, RunMetrics)"/>),
+/// contiguous sequence numbers on the journal read back.
 /// </summary>
 public static class ActorSimulation
 {
@@ -60,7 +62,7 @@ public static class ActorSimulation
             {
                 JournalHash = verified.Hash,
                 Events = verified.Events + 1, // + RunCompleted, counted as the direct engine counts it
-                Invariants = [verified.Sequences],
+                Invariants = [.. report.Invariants, verified.Sequences],
                 WallTime = wall.Elapsed,
                 EventsPerSecond = wall.Elapsed.TotalSeconds > 0 ? (verified.Events + 1) / wall.Elapsed.TotalSeconds : 0,
                 PeakMemoryBytes = Process.GetCurrentProcess().PeakWorkingSet64,
@@ -108,7 +110,9 @@ public static class ActorSimulation
 
         var after = MarginRatioHistogram.Build(MarginInputs(engine, scenario));
         var view = engine.CoordinatorView();
-        var stateHash = StateHasher.Hash(engine.Accounts(), engine.FeedStates(), view.InsuranceFund, view.FeePool);
+        var accounts = engine.Accounts();
+        var invariants = Invariants.Check(engine.Model, engine.Prices, accounts, view, scenario.Coordinator.InsuranceFundAsset, m);
+        var stateHash = StateHasher.Hash(accounts, engine.FeedStates(), view.InsuranceFund, view.FeePool);
         return new SimulationReport
         {
             Scenario = scenario.Name,
@@ -129,6 +133,7 @@ public static class ActorSimulation
             Adl = new CountAndNotional(m.AdlCount, m.AdlNotional),
             SocializedLoss = m.Socialized,
             JournalHash = stateHash,
+            Invariants = invariants,
             LiquidationsPerSecond = m.LiquidationRate.Build(),
             InsuranceFundSeries = m.FundSeries.Build(),
             MarginRatioBefore = before,

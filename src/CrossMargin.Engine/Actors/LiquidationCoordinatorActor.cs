@@ -69,7 +69,8 @@ public sealed class LiquidationCoordinatorActor : ReceivePersistentActor
         Command<EndCascade>(_ => _logic.EndCascade());
         Command<RunRound>(OnRunRound);
         Command<RoundFlowApplied>(OnFlowApplied);
-        Command<GetCoordinatorView>(_ => Sender.Tell(new CoordinatorView(_logic.InsuranceFund, _logic.FeePool, _logic.Pending)));
+        Command<GetCoordinatorView>(_ => Sender.Tell(new CoordinatorView(_logic.InsuranceFund, _logic.FeePool, _logic.Pending, _logic.SeizedValue,
+            new SortedDictionary<string, decimal>(_logic.SeizedAmounts, StringComparer.Ordinal))));
     }
 
     /// <inheritdoc />
