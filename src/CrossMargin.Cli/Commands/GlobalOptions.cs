@@ -35,7 +35,7 @@ internal sealed class GlobalOptions
     /// <summary><c>--print-config</c>: print the resolved configuration and exit without running.</summary>
     public Option<bool> PrintConfig { get; } = new("--print-config")
     {
-        Description = "print the resolved configuration (defaults + --config file) as HOCON and exit without running",
+        Description = "print the resolved configuration (reference.conf + --config file + CROSSMARGIN__ environment overrides) as HOCON and exit without running",
         Recursive = true,
     };
 

@@ -19,7 +19,7 @@ internal sealed class WhatIfCommand
 
     public Option<IReadOnlyList<ConfigOverride>> Set { get; } = new("--set")
     {
-        Description = "a changed parameter as HOCON path=value, e.g. crossmargin.risk.liquidation-fee-rate=0.005; repeat for several",
+        Description = "a changed parameter as HOCON path=value, e.g. crossmargin.risk.liquidation.fee-rate=0.005; repeat for several",
         HelpName = "key=value",
         Required = true,
         Arity = ArgumentArity.OneOrMore,
