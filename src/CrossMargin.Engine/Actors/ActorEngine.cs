@@ -188,36 +188,9 @@ public sealed class ActorEngine : IDisposable
         replies.Clear();
 
         // The same pairing as EngineHost.Seed: each listed trade fills once, with its mirror on the counterparty.
-        var pending = new Dictionary<(long, long, string, decimal, decimal), Queue<SeedTrade>>();
-        foreach (var s in seeds)
+        foreach (var (accountId, trade, mirror) in _scenario.Population.MatchedTrades())
         {
-            foreach (var t in s.Trades)
-            {
-                var key = (s.AccountId, t.CounterpartyId, t.Instrument, t.Size, t.Price);
-                if (!pending.TryGetValue(key, out var q))
-                {
-                    pending[key] = q = new Queue<SeedTrade>();
-                }
-
-                q.Enqueue(t);
-            }
-        }
-
-        foreach (var s in _scenario.Population.Accounts.Concat([_scenario.Population.MarketMaker]))
-        {
-            foreach (var t in s.Trades)
-            {
-                var own = (s.AccountId, t.CounterpartyId, t.Instrument, t.Size, t.Price);
-                if (!pending.TryGetValue(own, out var mine) || mine.Count == 0)
-                {
-                    continue;
-                }
-
-                mine.Dequeue();
-                var mirrorKey = (t.CounterpartyId, s.AccountId, t.Instrument, -t.Size, t.Price);
-                var mirror = pending.TryGetValue(mirrorKey, out var q) && q.Count > 0 ? q.Dequeue() : null;
-                Trade(s.AccountId, t, mirror, replies);
-            }
+            Trade(accountId, trade, mirror, replies);
         }
 
         Settle();

@@ -84,30 +84,7 @@ public sealed class ActorMetricsSink
     {
         lock (_gate)
         {
-            var m = Metrics;
-            switch (e)
-            {
-                case InsuranceFundSeeded s:
-                    m.FundStart = s.Amount;
-                    m.Fund(Now, s.Amount);
-                    break;
-                case LiquidationExecuted l:
-                    m.Fund(Now, l.InsuranceFund);
-                    break;
-                case BankruptcyResolved b:
-                    m.BadDebt += b.Deficit;
-                    m.AdlCount += b.AdlFills;
-                    m.AdlNotional += Math.Abs(b.AdlNotional);
-                    m.Socialized += b.Socialized;
-                    m.Unassigned += b.Unassigned;
-                    if (b.Unassigned != 0m && m.UnassignedEvidence.Count < 10)
-                    {
-                        m.UnassignedEvidence.Add($"account {b.AccountId} round {b.Round}: unassigned {b.Unassigned.ToString(CultureInfo.InvariantCulture)}");
-                    }
-
-                    m.Fund(Now, b.InsuranceFund);
-                    break;
-            }
+            Metrics.Observe(e, Now);
         }
     }
 

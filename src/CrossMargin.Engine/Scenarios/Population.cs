@@ -28,4 +28,45 @@ public sealed record Population(IReadOnlyList<AccountSeed> Accounts, AccountSeed
     /// <summary>Σ of |negative net sizes| of <paramref name="instrument"/> over every seed (short open interest, base units).</summary>
     public decimal ShortOpenInterest(string instrument) =>
         All().Sum(a => a.NetPositions().Where(p => p.Instrument == instrument && p.Size < 0m).Sum(p => -p.Size));
+
+    /// <summary>
+    /// Every trade once, with its mirror on the counterparty (null when the counterparty does not list it), in the
+    /// order the engines fill them: trading accounts in list order, then the market maker; within an account, its
+    /// trades in list order. A trade already taken as another trade's mirror is not yielded again.
+    /// </summary>
+    /// <remarks>Both engines seed through this, so they pair trades identically. Lazy; not thread-safe.</remarks>
+    public IEnumerable<(long AccountId, SeedTrade Trade, SeedTrade? Mirror)> MatchedTrades()
+    {
+        var pending = new Dictionary<(long, long, string, decimal, decimal), Queue<SeedTrade>>();
+        foreach (var s in All())
+        {
+            foreach (var t in s.Trades)
+            {
+                var key = (s.AccountId, t.CounterpartyId, t.Instrument, t.Size, t.Price);
+                if (!pending.TryGetValue(key, out var q))
+                {
+                    pending[key] = q = new Queue<SeedTrade>();
+                }
+
+                q.Enqueue(t);
+            }
+        }
+
+        foreach (var s in Accounts.Concat([MarketMaker]))
+        {
+            foreach (var t in s.Trades)
+            {
+                var own = (s.AccountId, t.CounterpartyId, t.Instrument, t.Size, t.Price);
+                if (!pending.TryGetValue(own, out var mine) || mine.Count == 0)
+                {
+                    continue; // already filled as the other side's mirror
+                }
+
+                mine.Dequeue();
+                var mirrorKey = (t.CounterpartyId, s.AccountId, t.Instrument, -t.Size, t.Price);
+                var mirror = pending.TryGetValue(mirrorKey, out var q) && q.Count > 0 ? q.Dequeue() : null;
+                yield return (s.AccountId, t, mirror);
+            }
+        }
+    }
 }

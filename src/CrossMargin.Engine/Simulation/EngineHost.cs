@@ -130,8 +130,7 @@ public sealed class EngineHost : ILiquidationPorts
         var fund = new InsuranceFundSeeded(_scenario.Coordinator.InsuranceFundStart);
         Coordinator.Apply(fund);
         _journal.Append(EngineIds.Coordinator, fund);
-        Metrics.FundStart = fund.Amount;
-        Metrics.Fund(Now, fund.Amount);
+        Metrics.Observe(fund, Now);
         var seeds = _scenario.Population.All().OrderBy(s => s.AccountId).ToList();
         foreach (var s in seeds)
         {
@@ -149,36 +148,9 @@ public sealed class EngineHost : ILiquidationPorts
         }
 
         // Every trade is listed on both sides: pair them, check both sides' initial margin, then fill both or neither.
-        var pending = new Dictionary<(long, long, string, decimal, decimal), Queue<SeedTrade>>();
-        foreach (var s in seeds)
+        foreach (var (accountId, trade, mirror) in _scenario.Population.MatchedTrades())
         {
-            foreach (var t in s.Trades)
-            {
-                var key = (s.AccountId, t.CounterpartyId, t.Instrument, t.Size, t.Price);
-                if (!pending.TryGetValue(key, out var q))
-                {
-                    pending[key] = q = new Queue<SeedTrade>();
-                }
-
-                q.Enqueue(t);
-            }
-        }
-
-        foreach (var s in _scenario.Population.Accounts.Concat([_scenario.Population.MarketMaker]))
-        {
-            foreach (var t in s.Trades)
-            {
-                var own = (s.AccountId, t.CounterpartyId, t.Instrument, t.Size, t.Price);
-                if (!pending.TryGetValue(own, out var mine) || mine.Count == 0)
-                {
-                    continue; // already filled as the other side's mirror
-                }
-
-                mine.Dequeue();
-                var mirrorKey = (t.CounterpartyId, s.AccountId, t.Instrument, -t.Size, t.Price);
-                var mirror = pending.TryGetValue(mirrorKey, out var q) && q.Count > 0 ? q.Dequeue() : null;
-                Trade(s.AccountId, t, mirror);
-            }
+            Trade(accountId, trade, mirror);
         }
     }
 
@@ -491,25 +463,10 @@ public sealed class EngineHost : ILiquidationPorts
     public void Emit(CoordinatorEvent e)
     {
         _journal.Append(EngineIds.Coordinator, e);
-        switch (e)
+        Metrics.Observe(e, Now);
+        if (e is BankruptcyResolved b)
         {
-            case LiquidationExecuted l:
-                Metrics.Fund(Now, l.InsuranceFund);
-                break;
-            case BankruptcyResolved b:
-                Metrics.BadDebt += b.Deficit;
-                Metrics.AdlCount += b.AdlFills;
-                Metrics.AdlNotional += Math.Abs(b.AdlNotional);
-                Metrics.Socialized += b.Socialized;
-                Metrics.Unassigned += b.Unassigned;
-                if (b.Unassigned != 0m && Metrics.UnassignedEvidence.Count < 10)
-                {
-                    Metrics.UnassignedEvidence.Add($"account {b.AccountId} round {b.Round}: unassigned {b.Unassigned.ToString(CultureInfo.InvariantCulture)}");
-                }
-
-                Metrics.Fund(Now, b.InsuranceFund);
-                _log?.Information("bankruptcy {Account} round {Round}: deficit {Deficit}, insurance {Insurance}, ADL {Adl}, socialized {Socialized}", b.AccountId, b.Round, b.Deficit, b.Insurance, b.AdlCharged, b.Socialized);
-                break;
+            _log?.Information("bankruptcy {Account} round {Round}: deficit {Deficit}, insurance {Insurance}, ADL {Adl}, socialized {Socialized}", b.AccountId, b.Round, b.Deficit, b.Insurance, b.AdlCharged, b.Socialized);
         }
     }
 

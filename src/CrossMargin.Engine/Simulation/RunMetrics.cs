@@ -1,3 +1,5 @@
+using System.Globalization;
+using CrossMargin.Engine.Domain.Events;
 using CrossMargin.Engine.Reporting;
 
 namespace CrossMargin.Engine.Simulation;
@@ -77,6 +79,37 @@ public sealed class RunMetrics
         if (!Fates.TryGetValue(id, out var f) || f < fate)
         {
             Fates[id] = fate;
+        }
+    }
+
+    /// <summary>
+    /// Folds one coordinator event into the figures (fund series, bad debt, ADL, socialized and unassigned loss).
+    /// Both engines call this, so their reports count the same way. Not thread-safe: callers serialise.
+    /// </summary>
+    public void Observe(CoordinatorEvent e, DateTimeOffset time)
+    {
+        switch (e)
+        {
+            case InsuranceFundSeeded s:
+                FundStart = s.Amount;
+                Fund(time, s.Amount);
+                break;
+            case LiquidationExecuted l:
+                Fund(time, l.InsuranceFund);
+                break;
+            case BankruptcyResolved b:
+                BadDebt += b.Deficit;
+                AdlCount += b.AdlFills;
+                AdlNotional += Math.Abs(b.AdlNotional);
+                Socialized += b.Socialized;
+                Unassigned += b.Unassigned;
+                if (b.Unassigned != 0m && UnassignedEvidence.Count < 10)
+                {
+                    UnassignedEvidence.Add($"account {b.AccountId} round {b.Round}: unassigned {b.Unassigned.ToString(CultureInfo.InvariantCulture)}");
+                }
+
+                Fund(time, b.InsuranceFund);
+                break;
         }
     }
 
