@@ -37,6 +37,20 @@ public static class QuickRunner
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{n,9} | {structNs.Cpu,9:F1} [{structNs.Wall,7:F1}] | {incNs.Cpu,7:F1} [{incNs.Wall,7:F1}] | {incNs.Cpu / structNs.Cpu,5:F2} | {fullNs.Cpu,7:F1} [{fullNs.Wall,7:F1}] | {evalNs.Cpu,8:F1} [{evalNs.Wall,8:F1}]"));
         }
+
+        // Risk bands of an account near a boundary (equity 1.3 × MM): the plain decimal bisection for the box fixed point
+        // (ρ evaluated at all eleven points, the baseline) against the same bisection steered by a floating-point copy
+        // of ρ (RiskBands.Compute; identical bands, ρ evaluated about twice).
+        Console.WriteLine();
+        Console.WriteLine("positions | bands, plain bisection (baseline) | bands, steered (RiskBands.Compute) | ratio");
+        foreach (var n in new[] { 1, 5, 20 })
+        {
+            var b = new BandsScenario(n);
+            var plainNs = Measure(4_000, () => _ = Bands.RiskBands.ComputeByBisection(b.Account, b.Catalog, b.Prices, b.Config, RiskState.Healthy));
+            var steeredNs = Measure(4_000, () => _ = Bands.RiskBands.Compute(b.Account, b.Catalog, b.Prices, b.Config, RiskState.Healthy));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{n,9} | {plainNs.Cpu,12:F1} [{plainNs.Wall,9:F1}] | {steeredNs.Cpu,12:F1} [{steeredNs.Wall,9:F1}] | {steeredNs.Cpu / plainNs.Cpu,5:F2}"));
+        }
     }
 
     /// <summary>Best of five batches, as CPU time and wall time per operation (ns).</summary>

@@ -31,6 +31,8 @@ internal sealed class CliApp
         Root.Add(new WhatIfCommand().Build(runner));
         Root.Add(new JournalCommand().Build(runner));
         Root.Add(new LoadTestCommand().Build(runner));
+        Root.Add(new ClusterCommand().Build(runner));
+        Root.Add(new NodeCommand().Build(runner));
         Root.SetAction((parse, ct) => runner.RunAsync(parse, "crossmargin", _ =>
         {
             // Reached only without a command (with --print-config the runner printed and returned already).

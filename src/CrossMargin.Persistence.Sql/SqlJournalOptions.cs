@@ -1,5 +1,6 @@
 using CrossMargin.Persistence.Batching;
 using CrossMargin.Persistence.Sql.Dialects;
+using CrossMargin.Persistence.Sql.Fencing;
 
 namespace CrossMargin.Persistence.Sql;
 
@@ -28,4 +29,10 @@ public sealed record SqlJournalOptions(SqlBackend Backend, string ConnectionStri
 
     /// <summary>Clock stamping the <c>created</c> column.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// Optional check run inside every write transaction before rows are inserted (a cluster node's epoch fence); it
+    /// may also stamp each row's writer id. Null (the default): no check.
+    /// </summary>
+    public IWriteFence? Fence { get; init; }
 }

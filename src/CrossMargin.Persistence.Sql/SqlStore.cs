@@ -7,12 +7,17 @@ namespace CrossMargin.Persistence.Sql;
 /// <summary>Opening a database: dialect choice, clear connection errors, schema creation and version check.</summary>
 internal static class SqlStore
 {
-    public static SqlDialect CreateDialect(SqlJournalOptions options) => options.Backend switch
+    public static SqlDialect CreateDialect(SqlJournalOptions options)
     {
-        SqlBackend.Sqlite => new SqliteDialect(options.ConnectionString),
-        SqlBackend.Postgres => new PostgresDialect(options.ConnectionString, options.PostgresInsertMode),
-        _ => throw new ArgumentOutOfRangeException(nameof(options), options.Backend, "unknown SQL backend"),
-    };
+        SqlDialect dialect = options.Backend switch
+        {
+            SqlBackend.Sqlite => new SqliteDialect(options.ConnectionString),
+            SqlBackend.Postgres => new PostgresDialect(options.ConnectionString, options.PostgresInsertMode),
+            _ => throw new ArgumentOutOfRangeException(nameof(options), options.Backend, "unknown SQL backend"),
+        };
+        dialect.Fence = options.Fence;
+        return dialect;
+    }
 
     /// <summary>Creates the tables if absent and checks the recorded schema version.</summary>
     /// <exception cref="PersistenceConnectionException">The database cannot be reached or opened.</exception>

@@ -155,15 +155,6 @@ internal sealed partial class LoadTestCommand
         var p = inv.Parse;
         var defaultJournal = p.GetValue(Journal) is null;
         var journal = p.GetValue(Journal) ?? new JournalTarget(JournalKind.Sqlite, $"{RunNames.DataFolder}/journals/loadtest.db");
-        if (defaultJournal)
-        {
-            // The default journal is the load test's own scratch file: replace it rather than refuse a second run.
-            foreach (var suffix in new[] { "", "-wal", "-shm" })
-            {
-                File.Delete(journal.Location + suffix);
-            }
-        }
-
         var settings = new LoadTestSettings
         {
             Accounts = p.GetValue(Accounts),
@@ -183,6 +174,19 @@ internal sealed partial class LoadTestCommand
         if (settings.Errors() is { Count: > 0 } errors)
         {
             throw new CliInputException(string.Join("; ", errors));
+        }
+
+        if (defaultJournal)
+        {
+            // The default journal is the load test's own scratch file: replace it rather than refuse a second run. Only
+            // once the input is known to be valid (a refused command touches nothing), and only if its folder exists.
+            foreach (var suffix in new[] { "", "-wal", "-shm" })
+            {
+                if (File.Exists(journal.Location + suffix))
+                {
+                    File.Delete(journal.Location + suffix);
+                }
+            }
         }
 
         var runner = inv.Require(inv.Services.LoadTest, "loadtest");

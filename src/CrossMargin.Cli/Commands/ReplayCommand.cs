@@ -27,8 +27,13 @@ internal sealed class ReplayCommand
 
     public Option<string?> Run { get; } = new("--run")
     {
-        Description = "the run to replay when the journal holds several (PostgreSQL); default: the only or latest",
+        Description = "the run the journal must hold (a journal - a SQLite file or a PostgreSQL schema - holds one run; another run is refused); default: the journal's run",
         HelpName = "RUN-ID",
+    };
+
+    public Option<bool> NoSnapshots { get; } = new("--no-snapshots")
+    {
+        Description = "fold every event from the first instead of starting accounts from their snapshots (slower; complete fates)",
     };
 
     public Option<int> Top { get; } = new("--top")
@@ -44,7 +49,7 @@ internal sealed class ReplayCommand
     {
         var command = new Command("replay", "rebuild every actor from snapshots and events, print the state hash and check it against the one recorded when the run ended")
         {
-            Journal, To, Run, Top,
+            Journal, To, Run, Top, NoSnapshots,
         };
         command.SetAction((parse, ct) => runner.RunAsync(parse, "replay", ExecuteAsync, ct));
         return command;
@@ -58,6 +63,7 @@ internal sealed class ReplayCommand
             To = inv.Parse.GetValue(To),
             RunId = inv.Parse.GetValue(Run),
             TopAccounts = inv.Parse.GetValue(Top),
+            UseSnapshots = !inv.Parse.GetValue(NoSnapshots),
         };
         var runner = inv.Require(inv.Services.Replay, "replay");
         var result = await ProgressDisplay.RunAsync<ReplayProgress, ReplayResult>(inv.Console, $"replay {request.Journal}", inv.Time, ProgressDisplay.ReplayRows,

@@ -164,7 +164,7 @@ internal sealed class SimulateCommand
             runId = RunNames.NextFreeRunId(runId);
         }
 
-        if (journal is not null && suffixJournal && mode is { } m) journal = journal.WithFileSuffix(m.ToName());
+        if (journal is not null && suffixJournal && mode is { } m) journal = journal.WithRunSuffix(m.ToName());
         return new SimulationRequest
         {
             Scenario = scenario,

@@ -61,7 +61,7 @@ internal sealed class WhatIfCommand
         var source = inv.Parse.GetValue(Journal)!;
         var overrides = inv.Parse.GetValue(Set) ?? [];
         var id = RunNames.OverridesId(overrides);
-        var target = inv.Parse.GetValue(Into) ?? source.WithFileSuffix("whatif-" + id);
+        var target = inv.Parse.GetValue(Into) ?? source.WithRunSuffix("whatif-" + id);
         if (target == source)
         {
             throw new CliInputException($"--into: the re-execution needs a fresh journal, not the source {source}; give --into explicitly");

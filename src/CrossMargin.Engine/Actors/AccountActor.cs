@@ -13,12 +13,23 @@ namespace CrossMargin.Engine.Actors;
 /// cancel with the coordinator; coordinator events (fills, settlements) persisted as told. Snapshots every
 /// <see cref="EngineWiring.SnapshotEvery"/> events and when passivating; recovers from snapshot + later events.
 /// </summary>
+/// <remarks>
+/// Cluster mode: a command or coordinator event that carries a delivery id (it came through a durable inbox) is
+/// journaled together with a <see cref="CommandApplied"/> receipt in one atomic write; the account remembers the
+/// receipts (recovered from the journal and kept in a <see cref="ClusterAccountSnapshot"/>) and answers a repeated
+/// delivery id with the original reply, so at-least-once delivery has its effect exactly once. Without a delivery id
+/// nothing of this happens and the journal holds exactly the domain events. <see cref="HandOff"/> snapshots and stops.
+/// </remarks>
 public sealed class AccountActor : ReceivePersistentActor
 {
     private readonly long _id;
     private readonly EngineWiring _w;
+    private readonly Dictionary<Guid, CommandApplied> _receipts = new();
+    private readonly Queue<Guid> _receiptOrder = new();
     private EngineAccount _state;
     private bool _passivating;
+    private bool _handingOff;
+    private int _snapshotsOut;
 
     /// <summary>Creates the shell; <paramref name="mode"/> is the account's margin mode when it has no history.</summary>
     public AccountActor(long id, RiskMarginMode mode, EngineWiring wiring)
@@ -30,8 +41,9 @@ public sealed class AccountActor : ReceivePersistentActor
         PersistenceId = EngineIds.Account(id);
         _w.Work.Begin(); // recovery round trip; ended by RecoveryCompleted
 
-        Recover<SnapshotOffer>(o => _state = ((AccountSnapshot)o.Snapshot).ToState(_w.Model));
+        Recover<SnapshotOffer>(o => RecoverSnapshot(o.Snapshot));
         Recover<AccountEvent>(e => _state = AccountLogic.Apply(_state, e, _w.Model));
+        Recover<CommandApplied>(Remember);
         Recover<RecoveryCompleted>(_ =>
         {
             _w.Work.End();
@@ -41,16 +53,21 @@ public sealed class AccountActor : ReceivePersistentActor
             }
         });
 
-        Command<AccountCommandEnvelope>(c => Handle(c.Command));
+        Command<AccountCommandEnvelope>(c => Handle(c.Command, c.DeliveryId));
         Command<PrepareCommand>(c => Sender.Tell(AccountLogic.Decide(_state, c.Command, _w.Model, _w.Board.Prices).Reply));
         Command<MarksChanged>(OnMarks);
-        Command<ApplyCoordinatorEvent>(c => PersistEvents([c.Event], null));
+        Command<ApplyCoordinatorEvent>(OnCoordinatorEvent);
         Command<GetAccountState>(_ => Sender.Tell(_state));
+        Command<HandOff>(OnHandOff);
         Command<ReceiveTimeout>(_ =>
         {
             Context.SetReceiveTimeout(null);
-            _w.Work.Begin();
-            SaveSnapshot(AccountSnapshot.Of(_state));
+            if (_handingOff)
+            {
+                return;
+            }
+
+            TakeSnapshot();
             _passivating = true;
         });
         Command<SaveSnapshotSuccess>(_ => SnapshotDone());
@@ -60,9 +77,76 @@ public sealed class AccountActor : ReceivePersistentActor
     /// <inheritdoc />
     public override string PersistenceId { get; }
 
+    private void RecoverSnapshot(object snapshot)
+    {
+        switch (snapshot)
+        {
+            case ClusterAccountSnapshot cluster:
+                _state = cluster.Account.ToState(_w.Model);
+                foreach (var r in cluster.Receipts)
+                {
+                    Remember(r);
+                }
+
+                break;
+            default:
+                _state = ((AccountSnapshot)snapshot).ToState(_w.Model);
+                break;
+        }
+    }
+
+    private void Remember(CommandApplied receipt)
+    {
+        if (!_receipts.TryAdd(receipt.DeliveryId, receipt))
+        {
+            return;
+        }
+
+        _receiptOrder.Enqueue(receipt.DeliveryId);
+        while (_receiptOrder.Count > Math.Max(1, _w.ReceiptMemory))
+        {
+            _receipts.Remove(_receiptOrder.Dequeue());
+        }
+    }
+
+    private object SnapshotOfState()
+    {
+        var account = AccountSnapshot.Of(_state);
+        if (_receiptOrder.Count == 0)
+        {
+            return account; // single process: the snapshot it always was
+        }
+
+        var receipts = new List<CommandApplied>(_receiptOrder.Count);
+        foreach (var id in _receiptOrder)
+        {
+            receipts.Add(_receipts[id]);
+        }
+
+        return new ClusterAccountSnapshot(account, receipts);
+    }
+
+    private void TakeSnapshot()
+    {
+        _w.Work.Begin();
+        _snapshotsOut++;
+        SaveSnapshot(SnapshotOfState());
+    }
+
     private void SnapshotDone()
     {
         _w.Work.End();
+        _snapshotsOut--;
+        if (_handingOff)
+        {
+            if (_snapshotsOut <= 0)
+            {
+                Context.Stop(Self);
+            }
+
+            return;
+        }
+
         if (_passivating)
         {
             // Idle and snapshotted: ask the shard to stop us; it buffers what arrives until we are gone.
@@ -70,7 +154,67 @@ public sealed class AccountActor : ReceivePersistentActor
         }
     }
 
-    private void Handle(AccountCommand command)
+    private void OnHandOff(HandOff h)
+    {
+        if (_handingOff)
+        {
+            return;
+        }
+
+        // Runs only after every pending persist has completed (commands are stashed while one is in flight).
+        _handingOff = true;
+        Context.SetReceiveTimeout(null);
+        if (h.Snapshot)
+        {
+            TakeSnapshot();
+        }
+        else if (_snapshotsOut <= 0)
+        {
+            Context.Stop(Self);
+        }
+    }
+
+    private void Handle(AccountCommand command, Guid? deliveryId)
+    {
+        if (deliveryId is not { } delivery)
+        {
+            HandleLocal(command);
+            return;
+        }
+
+        if (_handingOff)
+        {
+            return; // no reply: the inbox redelivers it to the shard's next owner
+        }
+
+        if (_receipts.TryGetValue(delivery, out var seen))
+        {
+            Sender.Tell(seen.ToReply(_id));
+            return;
+        }
+
+        var decision = AccountLogic.Decide(_state, command, _w.Model, _w.Board.Prices);
+        var receipt = new CommandApplied(delivery, command.CommandId, decision.Reply.Accepted, decision.Reply.Reason);
+        var effective = decision.Reply.Accepted && decision.Events.Count > 0;
+        var events = new List<object>(decision.Events.Count + 1);
+        if (effective)
+        {
+            events.AddRange(decision.Events);
+        }
+
+        events.Add(receipt); // refusals are journaled too: a redelivery gets the original refusal, not a fresh decision
+        var sender = Sender;
+        PersistEvents(events, () =>
+        {
+            sender.Tell(decision.Reply);
+            if (effective)
+            {
+                _w.Coordinator.Tell(new AccountUpdated(_state));
+            }
+        });
+    }
+
+    private void HandleLocal(AccountCommand command)
     {
         var decision = AccountLogic.Decide(_state, command, _w.Model, _w.Board.Prices);
         if (!decision.Reply.Accepted || decision.Events.Count == 0)
@@ -87,9 +231,36 @@ public sealed class AccountActor : ReceivePersistentActor
         });
     }
 
+    private void OnCoordinatorEvent(ApplyCoordinatorEvent c)
+    {
+        if (c.DeliveryId is not { } delivery)
+        {
+            PersistEvents([c.Event], null);
+            return;
+        }
+
+        if (_handingOff)
+        {
+            return;
+        }
+
+        if (_receipts.ContainsKey(delivery))
+        {
+            Sender.Tell(new CoordinatorEventApplied(_id, delivery, true));
+            return;
+        }
+
+        var sender = Sender;
+        PersistEvents([c.Event, new CommandApplied(delivery, 0, true, null)], () =>
+        {
+            sender.Tell(new CoordinatorEventApplied(_id, delivery, false));
+            _w.Coordinator.Tell(new AccountUpdated(_state));
+        });
+    }
+
     private void OnMarks(MarksChanged m)
     {
-        if (!NeedsRemargin(_state))
+        if (_handingOff || !NeedsRemargin(_state))
         {
             return;
         }
@@ -126,18 +297,26 @@ public sealed class AccountActor : ReceivePersistentActor
         }
     }
 
-    private void PersistEvents(IReadOnlyList<AccountEvent> events, Action? afterLast)
+    private void PersistEvents(IReadOnlyList<object> events, Action? afterLast)
     {
         _w.Work.Begin(events.Count);
         var last = events[^1];
         PersistAll(events, e =>
         {
-            _state = AccountLogic.Apply(_state, e, _w.Model);
-            _w.Metrics?.OnAccountEvent(_id, e, _state);
+            switch (e)
+            {
+                case AccountEvent ae:
+                    _state = AccountLogic.Apply(_state, ae, _w.Model);
+                    _w.Metrics?.OnAccountEvent(_id, ae, _state);
+                    break;
+                case CommandApplied receipt:
+                    Remember(receipt);
+                    break;
+            }
+
             if (_w.SnapshotEvery > 0 && LastSequenceNr % _w.SnapshotEvery == 0)
             {
-                _w.Work.Begin();
-                SaveSnapshot(AccountSnapshot.Of(_state));
+                TakeSnapshot();
             }
 
             _w.Work.End();

@@ -40,18 +40,28 @@ public sealed class AccountRegion : ReceiveActor
 /// <summary>
 /// One shard: spawns an <see cref="AccountActor"/> per account on first message, and runs passivation — an idle account
 /// snapshots and sends <see cref="Passivate"/>; the shard stops it, buffers its messages until it has terminated, then
-/// starts a fresh incarnation (which recovers from the snapshot) if any arrived.
+/// starts a fresh incarnation (which recovers from the snapshot) if any arrived. <see cref="HandOffShard"/> stops every
+/// account (each snapshots first) and then the shard itself (a cluster node giving the shard up).
 /// </summary>
 public sealed class AccountShard : ReceiveActor
 {
     private readonly EngineWiring _w;
     private readonly Dictionary<long, Queue<(IAccountMessage Message, IActorRef Sender)>> _stopping = new();
+    private IActorRef? _handOffReplyTo;
+    private int _handedOff;
 
     /// <summary>Creates the shard.</summary>
     public AccountShard(EngineWiring wiring)
     {
         _w = wiring;
-        Receive<IAccountMessage>(Route);
+        Receive<HandOffShard>(OnHandOff);
+        Receive<IAccountMessage>(m =>
+        {
+            if (_handOffReplyTo is null)
+            {
+                Route(m);
+            }
+        });
         Receive<Passivate>(p =>
         {
             var child = Context.Child(Name(p.AccountId));
@@ -65,6 +75,13 @@ public sealed class AccountShard : ReceiveActor
         Receive<Terminated>(t =>
         {
             var id = long.Parse(t.ActorRef.Path.Name, NumberStyles.Integer, CultureInfo.InvariantCulture);
+            if (_handOffReplyTo is not null)
+            {
+                _stopping.Remove(id);
+                FinishHandOffIfDone();
+                return;
+            }
+
             if (_stopping.Remove(id, out var buffered) && buffered.Count > 0)
             {
                 var child = Spawn(id);
@@ -74,6 +91,37 @@ public sealed class AccountShard : ReceiveActor
                 }
             }
         });
+    }
+
+    private void OnHandOff(HandOffShard h)
+    {
+        if (_handOffReplyTo is not null)
+        {
+            return;
+        }
+
+        _handOffReplyTo = Sender;
+        foreach (var child in Context.Children.ToList())
+        {
+            var id = long.Parse(child.Path.Name, NumberStyles.Integer, CultureInfo.InvariantCulture);
+            _stopping[id] = new Queue<(IAccountMessage, IActorRef)>(); // buffered messages are dropped: the shard is leaving
+            Context.Watch(child);
+            child.Tell(new HandOff(id, h.Snapshot));
+            _handedOff++;
+        }
+
+        FinishHandOffIfDone();
+    }
+
+    private void FinishHandOffIfDone()
+    {
+        if (_stopping.Count > 0)
+        {
+            return;
+        }
+
+        _handOffReplyTo!.Tell(new ShardHandedOff(_handedOff));
+        Context.Stop(Self);
     }
 
     private void Route(IAccountMessage m)

@@ -18,6 +18,14 @@ public sealed record AccountCommandEnvelope(AccountCommand Command) : IAccountMe
 {
     /// <inheritdoc />
     public long AccountId => Command.AccountId;
+
+    /// <summary>
+    /// Delivery id of a command that came through a durable inbox (cluster mode), or null. With an id the account
+    /// journals a <see cref="CommandApplied"/> receipt atomically with the command's events (refusals included) and
+    /// answers a repeated id with the original reply, never a second effect. Null: the single-process behaviour
+    /// (no receipt, the journal is exactly the domain events).
+    /// </summary>
+    public Guid? DeliveryId { get; init; }
 }
 
 /// <summary>Decides a command without persisting it; the account replies the <see cref="CommandReply"/> it would give (two-sided seed trades).</summary>
@@ -37,7 +45,63 @@ public sealed record MarksChanged(long AccountId, MarketPrices Prices, long Time
 /// <summary>An event the liquidation coordinator decided for the account (liquidation fill, waterfall settlement): persist and apply.</summary>
 /// <param name="AccountId">Account.</param>
 /// <param name="Event">The event.</param>
-public sealed record ApplyCoordinatorEvent(long AccountId, AccountEvent Event) : IAccountMessage;
+public sealed record ApplyCoordinatorEvent(long AccountId, AccountEvent Event) : IAccountMessage
+{
+    /// <summary>
+    /// Delivery id when the event came through a durable inbox (cluster mode), or null. With an id the account journals
+    /// a <see cref="CommandApplied"/> receipt with the event, applies a repeated id only once, and replies
+    /// <see cref="CoordinatorEventApplied"/> to the sender; without one it persists silently (single process).
+    /// </summary>
+    public Guid? DeliveryId { get; init; }
+}
+
+/// <summary>Account → sender of an <see cref="ApplyCoordinatorEvent"/> that carried a delivery id: the event is journaled (now or before).</summary>
+/// <param name="AccountId">Account.</param>
+/// <param name="DeliveryId">The delivery id.</param>
+/// <param name="Duplicate">True when the id had been applied before and nothing new was journaled.</param>
+public sealed record CoordinatorEventApplied(long AccountId, Guid DeliveryId, bool Duplicate);
+
+/// <summary>
+/// Journaled by an account (cluster mode only), in the same atomic write as the events a delivered command caused:
+/// the delivery id and the reply it got. Recovered on restart (and kept in the cluster snapshot), so a redelivered
+/// command is answered with <see cref="ToReply"/> instead of running again. Manifest <c>CommandApplied</c>.
+/// </summary>
+/// <param name="DeliveryId">The inbox command id.</param>
+/// <param name="CommandId">The domain command id (0 for coordinator events).</param>
+/// <param name="Accepted">The original outcome.</param>
+/// <param name="Reason">The original refusal reason; null when accepted.</param>
+public sealed record CommandApplied(Guid DeliveryId, long CommandId, bool Accepted, string? Reason)
+{
+    /// <summary>The reply the command originally got, for account <paramref name="accountId"/>.</summary>
+    public CommandReply ToReply(long accountId) => new(accountId, CommandId, Accepted, Reason);
+}
+
+/// <summary>
+/// An account's snapshot in cluster mode: the account plus the latest receipts (<see cref="CommandApplied"/>), so
+/// duplicate detection survives recovery from a snapshot. Manifest <c>ClusterAccountSnapshot</c>.
+/// </summary>
+/// <param name="Account">The account.</param>
+/// <param name="Receipts">The newest receipts, oldest first (at most <see cref="EngineWiring.ReceiptMemory"/>).</param>
+public sealed record ClusterAccountSnapshot(AccountSnapshot Account, IReadOnlyList<CommandApplied> Receipts);
+
+/// <summary>
+/// Shard → account: hand off (the shard is moving to another node or this node stops). The account finishes what it
+/// is persisting, saves a snapshot when <paramref name="Snapshot"/> is true, then stops itself.
+/// </summary>
+/// <param name="AccountId">Account.</param>
+/// <param name="Snapshot">Save a snapshot first (graceful hand-off); false when the lease is already lost.</param>
+public sealed record HandOff(long AccountId, bool Snapshot) : IAccountMessage;
+
+/// <summary>
+/// Owner → <see cref="AccountShard"/>: stop every account of the shard (each hands off, see <see cref="HandOff"/>), then
+/// reply <see cref="ShardHandedOff"/> and stop. Messages arriving meanwhile are dropped (commands are refused).
+/// </summary>
+/// <param name="Snapshot">Accounts snapshot before stopping.</param>
+public sealed record HandOffShard(bool Snapshot);
+
+/// <summary>Shard → owner: every account of the shard has stopped.</summary>
+/// <param name="Accounts">How many account actors were stopped.</param>
+public sealed record ShardHandedOff(int Accounts);
 
 /// <summary>Asks an account for its current state; it replies the <see cref="EngineAccount"/>.</summary>
 /// <param name="AccountId">Account.</param>
@@ -68,13 +132,36 @@ public sealed record RegisterBand(long AccountId, decimal Low, decimal High, boo
 /// <summary>Driver → feed: an index tick. The feed journals it, moves the mark and wakes the accounts whose band it left.</summary>
 /// <param name="TimeMicros">Simulated time.</param>
 /// <param name="Price">Index price.</param>
-public sealed record IndexTick(long TimeMicros, decimal Price);
+public sealed record IndexTick(long TimeMicros, decimal Price)
+{
+    /// <summary>
+    /// Delivery id when the tick came through the feed singleton's durable inbox (cluster mode), or null. With an id the
+    /// feed journals a <see cref="CommandApplied"/> receipt with the tick, ignores a repeated id, and replies
+    /// <see cref="FeedTickJournaled"/> to the sender; without one it behaves as in one process (no receipt, no reply).
+    /// </summary>
+    public Guid? DeliveryId { get; init; }
+}
+
+/// <summary>Feed → sender of an <see cref="IndexTick"/> with a delivery id: the tick is journaled (now, or before when <paramref name="Duplicate"/>).</summary>
+/// <param name="Symbol">Feed symbol.</param>
+/// <param name="TimeMicros">Tick time.</param>
+/// <param name="Index">The feed's index now.</param>
+/// <param name="Mark">The feed's mark now.</param>
+/// <param name="Duplicate">True when the delivery id had been journaled before (nothing new was written).</param>
+public sealed record FeedTickJournaled(string Symbol, long TimeMicros, decimal Index, decimal Mark, bool Duplicate);
 
 /// <summary>Coordinator → feed: the net liquidation flow of a round; the feed applies the impact and replies <see cref="RoundFlowApplied"/>.</summary>
 /// <param name="Round">Round number.</param>
 /// <param name="TimeMicros">Simulated time.</param>
 /// <param name="NetQuantity">Signed net base quantity.</param>
-public sealed record ApplyRoundFlow(int Round, long TimeMicros, decimal NetQuantity);
+public sealed record ApplyRoundFlow(int Round, long TimeMicros, decimal NetQuantity)
+{
+    /// <summary>
+    /// Delivery id when the flow came through the feed singleton's inbox (cluster mode), or null. With an id the feed
+    /// journals a <see cref="CommandApplied"/> receipt with the impact and answers a repeated id with no impact.
+    /// </summary>
+    public Guid? DeliveryId { get; init; }
+}
 
 /// <summary>Feed → coordinator: the impact event (null when none) and the accounts it woke, ascending.</summary>
 /// <param name="Symbol">Feed symbol.</param>

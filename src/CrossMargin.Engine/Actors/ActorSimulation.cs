@@ -12,8 +12,6 @@ using CrossMargin.Persistence.Sql;
 using CrossMargin.Persistence.Sql.Snapshot;
 using CrossMargin.Risk.Margin;
 using CrossMargin.Risk.Model;
-using ReportMarginMode = CrossMargin.Engine.Reporting.MarginMode;
-using RiskMarginMode = CrossMargin.Risk.Model.MarginMode;
 
 namespace CrossMargin.Engine.Actors;
 
@@ -36,7 +34,7 @@ public static class ActorSimulation
         ArgumentNullException.ThrowIfNull(target);
         var wall = Stopwatch.StartNew();
         var clock = new SimulationClock(scenario.StartTime);
-        await using var handle = await JournalHandle.OpenAsync(target, clock, cancellationToken, sharedJournal).ConfigureAwait(false);
+        await using var handle = await JournalHandle.OpenAsync(target, clock, cancellationToken, sharedJournal, scenario.Journal.BatchSize).ConfigureAwait(false);
         if (!await handle.IsEmptyAsync(cancellationToken).ConfigureAwait(false))
         {
             throw new RunInputException($"journal {target} already holds events; simulate writes a fresh journal and never appends to or rewrites a recorded run (choose another --journal or delete the file)");
@@ -45,12 +43,16 @@ public static class ActorSimulation
         var serializer = ActorEngine.RegisterSnapshots(handle.Serializer);
         ISnapshotStore snapshots = target.Kind == JournalKind.InMemory
             ? new InMemorySnapshotStore(serializer)
-            : await SqlSnapshotStore.OpenAsync(new SqlJournalOptions(target.Kind == JournalKind.Sqlite ? SqlBackend.Sqlite : SqlBackend.Postgres, target.Location) { Clock = clock },
+            : await SqlSnapshotStore.OpenAsync(new SqlJournalOptions(target.Kind == JournalKind.Sqlite ? SqlBackend.Sqlite : SqlBackend.Postgres, target.Location)
+                {
+                    Clock = clock,
+                    GroupCommit = new Persistence.Batching.GroupCommitOptions(MaxBatchRows: scenario.Journal.BatchSize),
+                },
                 serializer, cancellationToken).ConfigureAwait(false);
         try
         {
             var run = new JournalWriter(handle.Journal, serializer, $"sim-{scenario.Seed.ToString("x16", CultureInfo.InvariantCulture)}");
-            run.Append(EngineIds.Run, new RunStarted(runId, scenario.Name, scenario.Seed, ToReport(scenario.MarginMode).ToName(), scenario.Population.Count,
+            run.Append(EngineIds.Run, new RunStarted(runId, scenario.Name, scenario.Seed, SimulationReportBuilder.ModeName(scenario.MarginMode), scenario.Population.Count,
                 scenario.ConfigText, EngineSerialization.SchemaVersion));
             run.Flush();
             var report = await Task.Run(() => Run(scenario, handle, snapshots, clock, target, progress, log, cancellationToken), CancellationToken.None).ConfigureAwait(false);
@@ -58,15 +60,12 @@ public static class ActorSimulation
             run.Append(EngineIds.Run, new RunCompleted(verified.Hash, verified.Events, report.JournalHash, report.Partial));
             run.Complete();
             wall.Stop();
-            return report with
+            return SimulationReportBuilder.WithMeasurements(report with
             {
                 JournalHash = verified.Hash,
                 Events = verified.Events + 1, // + RunCompleted, counted as the direct engine counts it
                 Invariants = [.. report.Invariants, verified.Sequences],
-                WallTime = wall.Elapsed,
-                EventsPerSecond = wall.Elapsed.TotalSeconds > 0 ? (verified.Events + 1) / wall.Elapsed.TotalSeconds : 0,
-                PeakMemoryBytes = Process.GetCurrentProcess().PeakWorkingSet64,
-            };
+            }, wall.Elapsed);
         }
         finally
         {
@@ -81,7 +80,7 @@ public static class ActorSimulation
     private static SimulationReport Run(Scenario scenario, JournalHandle handle, ISnapshotStore snapshots, SimulationClock clock, JournalTarget target,
         IProgress<SimulationProgress>? progress, Serilog.ILogger? log, CancellationToken cancellationToken)
     {
-        using var engine = new ActorEngine(scenario, handle.Journal, snapshots, null, log);
+        using var engine = new ActorEngine(scenario, handle.Journal, snapshots, new ActorEngineOptions { SnapshotEvery = scenario.Journal.SnapshotInterval }, log);
         engine.Seed();
         engine.RegisterAll();
         var before = MarginRatioHistogram.Build(MarginInputs(engine, scenario));
@@ -113,34 +112,7 @@ public static class ActorSimulation
         var accounts = engine.Accounts();
         var invariants = Invariants.Check(engine.Model, engine.Prices, accounts, view, scenario.Coordinator.InsuranceFundAsset, m);
         var stateHash = StateHasher.Hash(accounts, engine.FeedStates(), view.InsuranceFund, view.FeePool);
-        return new SimulationReport
-        {
-            Scenario = scenario.Name,
-            MarginMode = ToReport(scenario.MarginMode),
-            Seed = scenario.Seed,
-            Journal = target.ToString(),
-            Partial = partial,
-            SimulatedStart = first ?? scenario.StartTime,
-            SimulatedEnd = engine.Now,
-            Accounts = scenario.Population.Count,
-            Ticks = m.Ticks,
-            MarginCalls = m.MarginCalls,
-            Liquidations = new CountAndNotional(m.Liquidations, m.LiquidationNotional),
-            CascadeRounds = m.Rounds,
-            DeepestCascadeRound = m.DeepestRound,
-            InsuranceFund = new InsuranceFundSummary(m.FundStart, Math.Min(m.FundMin, view.InsuranceFund), view.InsuranceFund),
-            BadDebt = m.BadDebt,
-            Adl = new CountAndNotional(m.AdlCount, m.AdlNotional),
-            SocializedLoss = m.Socialized,
-            JournalHash = stateHash,
-            Invariants = invariants,
-            LiquidationsPerSecond = m.LiquidationRate.Build(),
-            InsuranceFundSeries = m.FundSeries.Build(),
-            MarginRatioBefore = before,
-            MarginRatioAfter = after,
-            AccountFates = m.Fates.Where(kv => kv.Key != scenario.MarketMaker.AccountId)
-                .OrderBy(kv => kv.Key).ToDictionary(kv => kv.Key.ToString(CultureInfo.InvariantCulture), kv => kv.Value),
-        };
+        return SimulationReportBuilder.Build(new RunOutcome(scenario, target, m, partial, first, engine.Now, view.InsuranceFund, 0, stateHash, invariants, before, after));
     }
 
     private static IEnumerable<(decimal MaintenanceMargin, decimal Equity)> MarginInputs(ActorEngine engine, Scenario scenario)
@@ -155,11 +127,4 @@ public static class ActorSimulation
             }
         }
     }
-
-    private static ReportMarginMode ToReport(RiskMarginMode mode) => mode switch
-    {
-        RiskMarginMode.Isolated => ReportMarginMode.Isolated,
-        RiskMarginMode.Portfolio => ReportMarginMode.Portfolio,
-        _ => ReportMarginMode.Cross,
-    };
 }

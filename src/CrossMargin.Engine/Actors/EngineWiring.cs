@@ -101,6 +101,12 @@ public sealed class EngineWiring
     /// <summary>Idle time after which an account passivates (null = never; the deterministic driver does not move the clock).</summary>
     public TimeSpan? PassivateAfter { get; init; }
 
+    /// <summary>
+    /// How many <see cref="CommandApplied"/> receipts (delivered commands, cluster mode) an account remembers and keeps in
+    /// its snapshot; older ones are forgotten (the inbox answers those from its stored replies). Default 10,000.
+    /// </summary>
+    public int ReceiptMemory { get; init; } = 10_000;
+
     /// <summary>Journal round trips under way.</summary>
     public WorkTracker Work { get; } = new();
 

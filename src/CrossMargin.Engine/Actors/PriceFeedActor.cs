@@ -19,6 +19,8 @@ public sealed class PriceFeedActor : ReceivePersistentActor
     private readonly IReadOnlyList<string> _assets;
     private readonly EngineWiring _w;
     private readonly List<long> _woken = new();
+    private readonly HashSet<Guid> _receipts = new();
+    private readonly Queue<Guid> _receiptOrder = new();
 
     /// <summary>Creates the shell around <paramref name="feed"/>.</summary>
     /// <param name="feed">The feed's state machine (owned by this actor from now on).</param>
@@ -36,6 +38,7 @@ public sealed class PriceFeedActor : ReceivePersistentActor
         PersistenceId = EngineIds.Feed(feed.Symbol);
         _w.Work.Begin();
         Recover<FeedEvent>(e => _feed.Recover(e));
+        Recover<CommandApplied>(r => Remember(r.DeliveryId));
         Recover<RecoveryCompleted>(_ =>
         {
             if (_feed.Mark > 0m)
@@ -66,41 +69,114 @@ public sealed class PriceFeedActor : ReceivePersistentActor
 
     private void OnTick(IndexTick t)
     {
+        if (t.DeliveryId is { } delivery)
+        {
+            OnDeliveredTick(t, delivery);
+            return;
+        }
+
         var e = _feed.OnIndex(t.TimeMicros, t.Price);
         _w.Work.Begin();
         Persist(e, _ =>
         {
-            Publish();
-            _woken.Clear();
-            _feed.Bands.Wake(_feed.Mark, _woken);
-            _feed.AssetBands.Wake(_feed.Index, _woken);
-            var prices = _w.Board.Prices;
-            foreach (var id in SortedDistinct(_woken))
-            {
-                _w.Region.Tell(new MarksChanged(id, prices, t.TimeMicros));
-            }
-
-            _w.Coordinator.Tell(new FeedEventJournaled(_feed.Symbol, e));
+            AfterTick(e, t.TimeMicros);
             _w.Work.End();
         });
     }
 
+    private void OnDeliveredTick(IndexTick t, Guid delivery)
+    {
+        if (_receipts.Contains(delivery))
+        {
+            Sender.Tell(new FeedTickJournaled(_feed.Symbol, t.TimeMicros, _feed.Index, _feed.Mark, true));
+            return;
+        }
+
+        var e = _feed.OnIndex(t.TimeMicros, t.Price);
+        var sender = Sender;
+        _w.Work.Begin(2);
+        PersistAll(new object[] { e, new CommandApplied(delivery, 0, true, null) }, x =>
+        {
+            if (x is CommandApplied)
+            {
+                Remember(delivery);
+                sender.Tell(new FeedTickJournaled(_feed.Symbol, t.TimeMicros, _feed.Index, _feed.Mark, false));
+            }
+            else
+            {
+                AfterTick(e, t.TimeMicros);
+            }
+
+            _w.Work.End();
+        });
+    }
+
+    private void AfterTick(IndexTickReceived e, long timeMicros)
+    {
+        Publish();
+        _woken.Clear();
+        _feed.Bands.Wake(_feed.Mark, _woken);
+        _feed.AssetBands.Wake(_feed.Index, _woken);
+        var prices = _w.Board.Prices;
+        foreach (var id in SortedDistinct(_woken))
+        {
+            _w.Region.Tell(new MarksChanged(id, prices, timeMicros));
+        }
+
+        _w.Coordinator.Tell(new FeedEventJournaled(_feed.Symbol, e));
+    }
+
+    private void Remember(Guid delivery)
+    {
+        if (_receipts.Add(delivery))
+        {
+            _receiptOrder.Enqueue(delivery);
+            while (_receiptOrder.Count > Math.Max(1, _w.ReceiptMemory))
+            {
+                _receipts.Remove(_receiptOrder.Dequeue());
+            }
+        }
+    }
+
     private void OnRoundFlow(ApplyRoundFlow f)
     {
+        if (f.DeliveryId is { } seen && _receipts.Contains(seen))
+        {
+            Sender.Tell(new RoundFlowApplied(_feed.Symbol, null, []));
+            return;
+        }
+
         if (_feed.OnRoundFlow(f.Round, f.TimeMicros, f.NetQuantity) is not { } impact)
         {
             Sender.Tell(new RoundFlowApplied(_feed.Symbol, null, []));
             return;
         }
 
-        _w.Work.Begin();
-        Persist(impact, _ =>
+        var sender = Sender;
+        void AfterImpact()
         {
             Publish();
             _woken.Clear();
             _feed.Bands.Wake(_feed.Mark, _woken);
-            Sender.Tell(new RoundFlowApplied(_feed.Symbol, impact, SortedDistinct(_woken)));
+            sender.Tell(new RoundFlowApplied(_feed.Symbol, impact, SortedDistinct(_woken)));
             _w.Work.End();
+        }
+
+        if (f.DeliveryId is not { } delivery)
+        {
+            _w.Work.Begin();
+            Persist(impact, _ => AfterImpact());
+            return;
+        }
+
+        _w.Work.Begin();
+        PersistAll(new object[] { impact, new CommandApplied(delivery, 0, true, null) }, x =>
+        {
+            if (x is CommandApplied)
+            {
+                Remember(delivery);
+                AfterImpact();
+            }
         });
     }
 

@@ -188,23 +188,23 @@ public static class AccountLogic
     /// </summary>
     public static RemarginResult Remargin(EngineAccount state, EngineModel model, MarketPrices prices, long timeMicros)
     {
-        var bands = RiskBands.Compute(state.Account, model.Catalog, prices, model.Risk, state.State);
+        // One valuation serves the bands, the state-change event and the coordinator's severity.
+        var risk = MarginEngine.Evaluate(state.Account, model.Catalog, prices, model.Risk.Portfolio);
+        var bands = RiskBands.Compute(state.Account, model.Catalog, prices, model.Risk, risk, state.State);
         RiskStateChanged? changed = null;
         if (bands.State != state.State)
         {
-            var risk = MarginEngine.Evaluate(state.Account, model.Catalog, prices, model.Risk.Portfolio);
             changed = new RiskStateChanged(timeMicros, state.State, bands.State, risk.MarginRatio is { } r ? decimal.Round(r, 8) : null);
         }
 
-        return new RemarginResult(bands, changed);
+        return new RemarginResult(bands, changed) { Severity = SeverityOf(risk) };
     }
 
     /// <summary>Severity for the coordinator's queue: MM / equity, or a large number when equity ≤ 0.</summary>
-    public static decimal Severity(EngineAccount state, EngineModel model, MarketPrices prices)
-    {
-        var risk = MarginEngine.Evaluate(state.Account, model.Catalog, prices, model.Risk.Portfolio);
-        return risk.MarginRatio ?? 1_000_000m;
-    }
+    public static decimal Severity(EngineAccount state, EngineModel model, MarketPrices prices) =>
+        SeverityOf(MarginEngine.Evaluate(state.Account, model.Catalog, prices, model.Risk.Portfolio));
+
+    private static decimal SeverityOf(AccountRisk risk) => risk.MarginRatio ?? 1_000_000m;
 
     private static AccountDecision Accept(AccountCommand c, AccountEvent e) => new([e], CommandReply.Accept(c));
 
@@ -216,4 +216,8 @@ public static class AccountLogic
 /// <summary>Result of <see cref="AccountLogic.Remargin"/>.</summary>
 /// <param name="Bands">New state and bands.</param>
 /// <param name="Changed">The state-change event, or null when the state is unchanged.</param>
-public sealed record RemarginResult(RiskBandSet Bands, RiskStateChanged? Changed);
+public sealed record RemarginResult(RiskBandSet Bands, RiskStateChanged? Changed)
+{
+    /// <summary>The coordinator's severity at the same prices (as <see cref="AccountLogic.Severity(EngineAccount, EngineModel, MarketPrices)"/>; 0 when not set).</summary>
+    public decimal Severity { get; init; }
+}

@@ -30,6 +30,12 @@ public sealed class LiquidationCoordinatorLogic
     private readonly Dictionary<long, long> _cooldownUntil = new();
     private readonly CoordinatorLimits _settings;
     private Dictionary<(string, int), List<long>>? _adlCandidates;
+
+    // ADL candidates are ranked as of the first bankruptcy of the round on that instrument and side, but only computed
+    // when a deficit actually reaches ADL. Every account change in the round is logged with the account's state before
+    // it, so a late ranking sees the accounts as they were at that point: (instrument, side) → change-log position.
+    private readonly Dictionary<(string, int), int> _candidatesAsOf = new();
+    private readonly List<(long Id, Account Before)> _changes = new();
     private int _actions;
 
     /// <summary>Creates the coordinator.</summary>
@@ -121,6 +127,8 @@ public sealed class LiquidationCoordinatorLogic
         ports.Emit(started);
         Apply(started);
         _adlCandidates = null;
+        _candidatesAsOf.Clear();
+        _changes.Clear();
         _actions = 0;
 
         var touched = new SortedSet<long>();
@@ -202,8 +210,8 @@ public sealed class LiquidationCoordinatorLogic
         var price = quote?.AverageFillPrice ?? o.ReferencePrice;
         var settleNotional = PositionMath.Notional(spec, o.SizeDelta, price);
         var fee = decimal.Round(settleNotional * model.Risk.LiquidationFeeRate, 12, MidpointRounding.ToZero);
-        ports.Emit(EngineIds.FromRiskId(o.AccountId), new LiquidationFilled(round, o.InstrumentId, o.SizeDelta, price, fee, EngineIds.MarketMaker));
-        ports.Emit(EngineIds.MarketMaker, new LiquidationFilled(round, o.InstrumentId, -o.SizeDelta, price, 0m, EngineIds.FromRiskId(o.AccountId)));
+        EmitAccount(ports, EngineIds.FromRiskId(o.AccountId), new LiquidationFilled(round, o.InstrumentId, o.SizeDelta, price, fee, EngineIds.MarketMaker));
+        EmitAccount(ports, EngineIds.MarketMaker, new LiquidationFilled(round, o.InstrumentId, -o.SizeDelta, price, 0m, EngineIds.FromRiskId(o.AccountId)));
         var toFund = decimal.Round(fee * model.Risk.Waterfall.FeeToInsuranceShare, 12, MidpointRounding.ToZero);
         InsuranceFund += toFund;
         FeePool += fee - toFund;
@@ -220,18 +228,33 @@ public sealed class LiquidationCoordinatorLogic
         var model = ports.Model;
         var prices = ports.Prices;
         var bankrupt = ports.Account(id).Account;
+
+        // Most bankruptcies end at the insurance fund: then only the bankrupt account, the market maker (backstop) and
+        // the fund take part, and the result cannot depend on anyone else. Ranking ADL candidates scans every account,
+        // so it is done only when the deficit goes past the fund (ADL or socialized loss), and the waterfall rerun
+        // with them: the cost of a bankruptcy then follows the accounts it involves, not the population.
         var members = new SortedSet<long> { id, EngineIds.MarketMaker };
         foreach (var (instrument, pos) in bankrupt.Positions)
         {
             if (pos.Size != 0m && (isolatedInstrument is null || isolatedInstrument == instrument))
             {
-                members.UnionWith(Candidates(instrument, -Math.Sign(pos.Size), ports));
+                _candidatesAsOf.TryAdd((instrument, -Math.Sign(pos.Size)), _changes.Count);
             }
         }
 
-        var before = members.ToDictionary(m => m, m => ports.Account(m).Account);
-        var book = Book.Create(_settings.SettlementAsset, before.Values, InsuranceFund) with { FeePool = FeePool };
-        var result = LossWaterfall.Resolve(book, model.Catalog, prices, model.Risk, EngineIds.RiskId(id), isolatedInstrument);
+        var (before, result) = Waterfall(id, isolatedInstrument, members, ports);
+        if (result.Deficit > result.InsurancePaid)
+        {
+            foreach (var (instrument, pos) in bankrupt.Positions)
+            {
+                if (pos.Size != 0m && (isolatedInstrument is null || isolatedInstrument == instrument))
+                {
+                    members.UnionWith(Candidates(instrument, -Math.Sign(pos.Size), ports));
+                }
+            }
+
+            (before, result) = Waterfall(id, isolatedInstrument, members, ports);
+        }
 
         var adlIds = new HashSet<string>(result.Adl.Select(f => f.AccountId), StringComparer.Ordinal);
         foreach (var m in members)
@@ -240,7 +263,7 @@ public sealed class LiquidationCoordinatorLogic
             if (!after.Equals(before[m]))
             {
                 var role = m == id ? "bankrupt" : adlIds.Contains(EngineIds.RiskId(m)) || m == EngineIds.MarketMaker ? "counterparty" : "payer";
-                ports.Emit(m, AccountLogic.SettledEvent(round, role, after));
+                EmitAccount(ports, m, AccountLogic.SettledEvent(round, role, after));
                 touched.Add(m);
             }
         }
@@ -291,7 +314,24 @@ public sealed class LiquidationCoordinatorLogic
             result.Adl.Length, adlNotional, result.AdlCharged, result.Socialized, result.Unassigned, InsuranceFund, FeePool));
     }
 
-    /// <summary>The most profitable accounts holding <paramref name="instrument"/> on side <paramref name="side"/> (+1 long, −1 short), at most the configured count.</summary>
+    /// <summary>Emits an account event of this round, logging the account's state before it (see <see cref="Candidates"/>).</summary>
+    private void EmitAccount(ILiquidationPorts ports, long id, AccountEvent e)
+    {
+        _changes.Add((id, ports.Account(id).Account));
+        ports.Emit(id, e);
+    }
+
+    private (Dictionary<long, Account> Before, WaterfallResult Result) Waterfall(long id, string? isolatedInstrument, SortedSet<long> members, ILiquidationPorts ports)
+    {
+        var before = members.ToDictionary(m => m, m => ports.Account(m).Account);
+        var book = Book.Create(_settings.SettlementAsset, before.Values, InsuranceFund) with { FeePool = FeePool };
+        return (before, LossWaterfall.Resolve(book, ports.Model.Catalog, ports.Prices, ports.Model.Risk, EngineIds.RiskId(id), isolatedInstrument));
+    }
+
+    /// <summary>
+    /// The most profitable accounts holding <paramref name="instrument"/> on side <paramref name="side"/> (+1 long, −1
+    /// short), at most the configured count, as they were at the round's first bankruptcy on that instrument and side.
+    /// </summary>
     private List<long> Candidates(string instrument, int side, ILiquidationPorts ports)
     {
         _adlCandidates ??= new Dictionary<(string, int), List<long>>();
@@ -300,12 +340,21 @@ public sealed class LiquidationCoordinatorLogic
             return cached;
         }
 
+        // Accounts changed since that point are read as they were then: the first logged state from there on.
+        Dictionary<long, Account>? asOf = null;
+        for (var k = _candidatesAsOf.TryGetValue((instrument, side), out var from) ? from : _changes.Count; k < _changes.Count; k++)
+        {
+            asOf ??= new Dictionary<long, Account>();
+            asOf.TryAdd(_changes[k].Id, _changes[k].Before);
+        }
+
         var spec = ports.Model.Catalog.Instrument(instrument);
         var mark = ports.Prices.Mark(instrument);
         var top = new List<(decimal Pnl, long Id)>();
         foreach (var id in ports.AccountIds)
         {
-            if (id == EngineIds.MarketMaker || !ports.Account(id).Account.Positions.TryGetValue(instrument, out var p) || Math.Sign(p.Size) != side)
+            var account = asOf is not null && asOf.TryGetValue(id, out var then) ? then : ports.Account(id).Account;
+            if (id == EngineIds.MarketMaker || !account.Positions.TryGetValue(instrument, out var p) || Math.Sign(p.Size) != side)
             {
                 continue;
             }

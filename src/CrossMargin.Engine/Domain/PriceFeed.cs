@@ -28,6 +28,7 @@ public sealed class PriceFeed
     public PriceFeed(string symbol, decimal tickSize, IMarkPriceModel model, SquareRootImpactModel? impact, DepthThinning? depth, int capacity = 16)
     {
         Symbol = symbol;
+        PersistenceId = EngineIds.Feed(symbol);
         TickSize = tickSize;
         _model = model;
         _impact = impact;
@@ -64,6 +65,9 @@ public sealed class PriceFeed
 
     /// <summary>The symbol.</summary>
     public string Symbol { get; }
+
+    /// <summary>The feed's journal stream (<see cref="EngineIds.Feed"/> of <see cref="Symbol"/>), built once.</summary>
+    public string PersistenceId { get; }
 
     /// <summary>Price step.</summary>
     public decimal TickSize { get; }

@@ -64,6 +64,8 @@ public static class LoadTestComparison
             ("journal lag p99 ms", r.JournalLag.P99, false),
             ("gc pause ms", r.Gc.PauseTotalMs, false),
             ("allocation MB/s", r.Gc.AllocationRateBytesPerSecond / 1e6, false),
+            ("allocation KB/tick", r.AllocatedBytesPerTick / 1e3, false),
+            ("re-margins/tick", r.RemarginsPerTick, false),
             ("peak working set MB", r.Gc.PeakWorkingSetBytes / 1e6, false),
             ("saturation ticks/s", r.SaturationRate ?? 0, true),
         ];

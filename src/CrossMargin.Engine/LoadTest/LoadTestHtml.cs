@@ -12,7 +12,7 @@ public static class LoadTestHtml
         ArgumentNullException.ThrowIfNull(r);
         var rows = new List<(string, string)>
         {
-            ("status", r.Partial ? $"partial (interrupted; {N(r.BacklogAtStop)} ticks due were not processed)" : "complete"),
+            ("status", r.Interruption is { } cut ? $"partial ({cut})" : r.Partial ? $"partial (interrupted; {N(r.BacklogAtStop)} ticks due were not processed)" : "complete"),
             ("machine", r.Machine),
             ("accounts / instruments", $"{N(r.Accounts)} / {r.Instruments.Count}"),
             ("offered rate", r.StepUp ? $"step-up from {N(r.TickRate)} ticks/s" : $"{N(r.TickRate)} ticks/s"),
@@ -21,11 +21,13 @@ public static class LoadTestHtml
             ("ticks", $"{N(r.Ticks)} ({F(r.TicksPerSecond)}/s)"),
             ("events", $"{N(r.Events)} ({F(r.EventsPerSecond)}/s; account updates {F(r.AccountUpdatesPerSecond)}/s)"),
             ("margin calls / liquidation fills", $"{N(r.MarginCalls)} / {N(r.Liquidations)}"),
+            ("work per tick", $"{F(r.WokenPerTick)} band wake-ups, {F(r.RemarginsPerTick)} re-margins, {F(r.AllocatedBytesPerTick / 1e3)} KB allocated"),
             ("tick → margin decision", L(r.TickToMarginDecision)),
             ("  ticks putting accounts at risk", L(r.ActiveTickToMarginDecision)),
             ("margin call → liquidation filled", L(r.MarginCallToLiquidationFilled)),
             ("journal write", L(r.JournalWrite)),
             ("journal lag", L(r.JournalLag)),
+            ("journal batches", r.JournalDrained ? N(r.JournalBatches) : $"{N(r.JournalBatches)}; not drained: the bounded shutdown gave up waiting for the journal"),
             ("GC pauses", $"{F(r.Gc.PauseTotalMs)} ms ({F(r.Gc.PausePercent)}%), collections gen0 {r.Gc.Gen0} gen1 {r.Gc.Gen1} gen2 {r.Gc.Gen2}"),
             ("allocation", $"{F(r.Gc.AllocatedBytes / 1e6)} MB ({F(r.Gc.AllocationRateBytesPerSecond / 1e6)} MB/s)"),
             ("memory", $"heap {F(r.Gc.HeapBytesAtEnd / 1e6)} MB, peak working set {F(r.Gc.PeakWorkingSetBytes / 1e6)} MB"),

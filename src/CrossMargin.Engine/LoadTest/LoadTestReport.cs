@@ -107,6 +107,15 @@ public sealed record LoadTestReport
     /// <summary>Writing the journal's tail after the last tick, seconds.</summary>
     public double DrainSeconds { get; init; }
 
+    /// <summary>
+    /// False when an interrupted run stopped waiting for its last journal write (bounded so Ctrl-C finishes within a
+    /// shutdown window): the journal figures then miss that batch and the journal may end before the last tick.
+    /// </summary>
+    public bool JournalDrained { get; init; } = true;
+
+    /// <summary>Set when Ctrl-C came during a tick that did not finish within the bounded wait: what was cut short (the figures are then mostly empty).</summary>
+    public string? Interruption { get; init; }
+
     /// <summary>Ticks processed.</summary>
     public long Ticks { get; init; }
 
@@ -127,6 +136,18 @@ public sealed record LoadTestReport
 
     /// <summary>Events other than the ticks themselves (account re-margin outcomes, fills, impacts) per second.</summary>
     public double AccountUpdatesPerSecond { get; init; }
+
+    /// <summary>Band wake-ups per tick (accounts whose band the tick's new price left): what a tick's cost should follow.</summary>
+    public double WokenPerTick { get; init; }
+
+    /// <summary>Account re-margins per tick, wake-ups and cascade rounds together (each one band computation).</summary>
+    public double RemarginsPerTick { get; init; }
+
+    /// <summary>Bytes allocated per tick over the window (every thread: engine, journal and re-margin workers).</summary>
+    public double AllocatedBytesPerTick { get; init; }
+
+    /// <summary>Journal batches written during the window (batches grow with load: the writer hands over when the journal is idle).</summary>
+    public long JournalBatches { get; init; }
 
     /// <summary>Tick scheduled → every woken account re-margined and the cascade run (every tick).</summary>
     public required LatencySummary TickToMarginDecision { get; init; }

@@ -23,12 +23,18 @@ public sealed class LoadTestRunner
 {
     private readonly Config _config;
     private readonly Serilog.ILogger? _log;
+    private readonly ILoadClock? _loadClock;
 
     /// <summary>Creates the runner over the resolved configuration (population, risk and instrument settings).</summary>
-    public LoadTestRunner(Config config, Serilog.ILogger? log = null)
+    /// <param name="config">The resolved configuration.</param>
+    /// <param name="log">Where the run's milestones go; null for none.</param>
+    /// <param name="loadClock">The clock injection is paced and timed by; null for real time (<see cref="StopwatchLoadClock"/>).
+    /// Tests pass a virtual clock so a run's schedule does not take wall-clock time.</param>
+    public LoadTestRunner(Config config, Serilog.ILogger? log = null, ILoadClock? loadClock = null)
     {
         _config = config ?? throw new ArgumentNullException(nameof(config));
         _log = log;
+        _loadClock = loadClock;
     }
 
     /// <summary>Runs <paramref name="settings"/>; cancellation stops injecting, drains and returns a partial report.</summary>
@@ -45,7 +51,7 @@ public sealed class LoadTestRunner
         var setup = Stopwatch.StartNew();
         var (scenario, instruments) = LoadScenario(settings);
         var clock = new SimulationClock(scenario.StartTime);
-        var loadClock = new StopwatchLoadClock();
+        var loadClock = _loadClock ?? new StopwatchLoadClock();
         await using var handle = await JournalHandle.OpenAsync(settings.Journal, clock, cancellationToken).ConfigureAwait(false);
         if (!await handle.IsEmptyAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -53,20 +59,46 @@ public sealed class LoadTestRunner
         }
 
         var timing = new TimingJournal(handle.Journal, loadClock);
-        var writer = new JournalWriter(timing, handle.Serializer, $"loadtest-{settings.Seed.ToString("x16", CultureInfo.InvariantCulture)}");
+        // In real time, hand batches over whenever the journal is idle (on a pool worker): the lag stays about one write
+        // long, the journal's serialization leaves the engine thread, and a drain has at most one batch to finish. An
+        // injected (virtual) clock models service time by its reads, which journal timing on other threads would
+        // perturb: those runs keep full batches.
+        var writer = new JournalWriter(timing, handle.Serializer, $"loadtest-{settings.Seed.ToString("x16", CultureInfo.InvariantCulture)}")
+        {
+            FlushWhenIdle = loadClock is StopwatchLoadClock,
+        };
         var fills = new FillSink(loadClock);
         using var engineLog = new Serilog.LoggerConfiguration().MinimumLevel.Information().WriteTo.Sink(fills).CreateLogger();
         var host = new EngineHost(scenario, writer, clock, engineLog);
-        host.Seed();
-        host.RegisterAll();
-        writer.Complete(); // the setup's events are durable before the window opens; the writer accepts more afterwards
+        // Setup at 100,000 accounts takes tens of seconds: it observes cancellation between its steps (and while
+        // registering bands), so Ctrl-C ends it promptly; injection then starts already cancelled and the report is partial.
+        if (!cancellationToken.IsCancellationRequested)
+        {
+            host.Seed();
+        }
+
+        if (!cancellationToken.IsCancellationRequested)
+        {
+            host.RegisterAll(cancellationToken);
+        }
+
+        CompleteJournal(writer, cancellationToken); // the setup's events are durable before the window opens
         setup.Stop();
         _log?.Information("loadtest: {Accounts} accounts seeded in {Setup}", settings.Accounts, setup.Elapsed);
 
-        var run = await Task.Factory.StartNew(() => Inject(settings, scenario, instruments, host, writer, timing, fills, loadClock, progress, cancellationToken),
-            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
+        var live = new LiveCount();
+        var injection = Task.Factory.StartNew(() => Inject(settings, scenario, instruments, host, writer, timing, fills, loadClock, progress, live, cancellationToken),
+            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        if (!await FinishedAsync(injection, cancellationToken).ConfigureAwait(false))
+        {
+            // Ctrl-C arrived during one tick whose cascade outlasts the bound (minutes at 100,000 accounts in a crash):
+            // report what is known and leave that tick to the process exit rather than miss the shutdown window.
+            return Abandoned(settings, instruments, started, setup.Elapsed, handle.Description, Volatile.Read(ref live.Ticks));
+        }
+
+        var run = await injection.ConfigureAwait(false);
         var drain = Stopwatch.StartNew();
-        writer.Complete();
+        var drained = CompleteJournal(writer, cancellationToken);
         drain.Stop();
         // Journal figures after the drain: the last batch of the window is written only then.
         return run with
@@ -74,6 +106,7 @@ public sealed class LoadTestRunner
             StartedAt = started,
             SetupSeconds = setup.Elapsed.TotalSeconds,
             DrainSeconds = drain.Elapsed.TotalSeconds,
+            JournalDrained = drained,
             Journal = handle.Description,
             JournalWrite = LatencySummary.From(timing.WriteLatency.Copy()),
             JournalLag = LatencySummary.From(timing.Lag.Copy()),
@@ -81,13 +114,16 @@ public sealed class LoadTestRunner
     }
 
     private LoadTestReport Inject(LoadTestSettings settings, Scenario scenario, IReadOnlyList<InstrumentMarket> instruments, EngineHost host, JournalWriter writer,
-        TimingJournal timing, FillSink fills, ILoadClock clock, IProgress<LoadTestProgress>? progress, CancellationToken cancellationToken)
+        TimingJournal timing, FillSink fills, ILoadClock clock, IProgress<LoadTestProgress>? progress, LiveCount live, CancellationToken cancellationToken)
     {
         var schedule = new OpenLoopSchedule(settings.Phases());
         var prices = new TickPrices(instruments, settings.Drop, schedule.DurationNanos, settings.Seed);
         var active = new LatencyHistogram();
         var events0 = writer.Events;
         var calls0 = host.Metrics.MarginCalls;
+        var woken0 = host.WokenByTicks;
+        var remargins0 = host.Remargins;
+        var batches0 = writer.Batches;
         var liq0 = host.Metrics.Liquidations;
         var tickWasActive = false;
         var p99Bound = (long)settings.P99Bound.TotalNanoseconds;
@@ -141,6 +177,7 @@ public sealed class LoadTestRunner
             var instrument = instruments[(int)(tick % k)];
             host.OnTick(new Tick(instrument.Id, startTime.AddTicks(scheduled / 100), prices.Price(tick, (int)(tick % k), scheduled)));
             tickWasActive = writer.Events - before > 1;
+            Volatile.Write(ref live.Ticks, tick + 1);
         }, cancellationToken);
         var window = Math.Max(1e-9, result.ElapsedNanos / 1e9);
         var pause = GC.GetTotalPauseDuration() - pause0;
@@ -173,6 +210,10 @@ public sealed class LoadTestRunner
             TicksPerSecond = Math.Round(result.Processed / window, 1),
             EventsPerSecond = Math.Round(events / window, 1),
             AccountUpdatesPerSecond = Math.Round(Math.Max(0, events - result.Processed) / window, 1),
+            WokenPerTick = Math.Round((host.WokenByTicks - woken0) / (double)Math.Max(1, result.Processed), 3),
+            RemarginsPerTick = Math.Round((host.Remargins - remargins0) / (double)Math.Max(1, result.Processed), 3),
+            AllocatedBytesPerTick = Math.Round(allocated / (double)Math.Max(1, result.Processed), 0),
+            JournalBatches = writer.Batches - batches0,
             TickToMarginDecision = LatencySummary.From(result.Latency),
             ActiveTickToMarginDecision = LatencySummary.From(active),
             MarginCallToLiquidationFilled = LatencySummary.From(fills.Latency),
@@ -187,6 +228,92 @@ public sealed class LoadTestRunner
             LatencyOverTime = result.Intervals.Select(i => new LatencyPoint(i.Second, i.Ticks, i.P50Nanos / 1e6, i.P99Nanos / 1e6, i.MaxNanos / 1e6)).ToList(),
             Histogram = Bars(result.Latency),
         };
+    }
+
+    /// <summary>Longest a cancelled run waits for the tick in progress (with its cascade) to finish.</summary>
+    internal static readonly TimeSpan InterruptedTickBound = TimeSpan.FromSeconds(15);
+
+    /// <summary>Ticks completed, readable from another thread while the injection runs.</summary>
+    private sealed class LiveCount
+    {
+        public long Ticks;
+    }
+
+    /// <summary>True when the injection ended; false when it was cancelled and its tick in progress outlasted <see cref="InterruptedTickBound"/>.</summary>
+    private static async Task<bool> FinishedAsync(Task injection, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await injection.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !injection.IsCompleted)
+        {
+            // Cancelled: the driver stops after the tick in progress; wait for it, bounded.
+        }
+
+        try
+        {
+            await injection.WaitAsync(InterruptedTickBound).ConfigureAwait(false);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The partial report of a run whose last tick was still running when the bounded wait gave up.</summary>
+    private static LoadTestReport Abandoned(LoadTestSettings settings, IReadOnlyList<InstrumentMarket> instruments, DateTimeOffset started, TimeSpan setup, string journal, long ticks)
+    {
+        var empty = LatencySummary.From(new LatencyHistogram());
+        return new LoadTestReport
+        {
+            Partial = true,
+            Machine = Machine(),
+            StartedAt = started,
+            Accounts = settings.Accounts,
+            Instruments = instruments.Select(i => i.Id).ToList(),
+            TickRate = settings.TickRate,
+            StepUp = settings.StepUp,
+            SetupSeconds = setup.TotalSeconds,
+            Journal = journal,
+            Ticks = ticks,
+            JournalDrained = false,
+            TickToMarginDecision = empty,
+            ActiveTickToMarginDecision = empty,
+            MarginCallToLiquidationFilled = empty,
+            JournalWrite = empty,
+            JournalLag = empty,
+            Gc = new GcFigures(0, 0, 0, 0, 0, 0, 0, GC.GetGCMemoryInfo().HeapSizeBytes, Process.GetCurrentProcess().PeakWorkingSet64),
+            Interruption = $"interrupted during tick {ticks + 1:#,0}, whose cascade was still running {InterruptedTickBound.TotalSeconds:0} s after Ctrl-C: latency figures were not collected",
+        };
+    }
+
+    /// <summary>Longest a cancelled run waits for its last journal write (the rest of a 30 s shutdown window goes to the report).</summary>
+    internal static readonly TimeSpan CancelledDrainBound = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Waits until everything appended is durable; once <paramref name="cancellationToken"/> is cancelled, waits at most
+    /// <see cref="CancelledDrainBound"/> and returns false if a write is still in flight (the report says so).
+    /// </summary>
+    private static bool CompleteJournal(JournalWriter writer, CancellationToken cancellationToken)
+    {
+        if (!cancellationToken.IsCancellationRequested)
+        {
+            // Poll so that a Ctrl-C arriving during a long write (the setup's tail) still bounds the wait.
+            while (!writer.TryComplete(TimeSpan.FromMilliseconds(100)))
+            {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    return writer.TryComplete(CancelledDrainBound);
+                }
+            }
+
+            return true;
+        }
+
+        return writer.TryComplete(CancelledDrainBound);
     }
 
     /// <summary>Merges the log-linear buckets into bars a quarter of a power of two wide (ms).</summary>

@@ -2,8 +2,9 @@ namespace CrossMargin.Engine.Market;
 
 /// <summary>
 /// Tracks one instrument's recent drawdown and liquidated volume and turns them into a depth factor for
-/// <see cref="SquareRootImpactModel.Quote"/>. Stateful and not thread-safe: one instance per instrument, fed in time
-/// order (observations with an earlier time than the previous one are rejected).
+/// <see cref="SquareRootImpactModel.Quote"/>; with a <see cref="RecordedDepth"/>, that stress factor multiplies the
+/// recorded book's depth factor at the time of the last observation. Stateful and not thread-safe: one instance per
+/// instrument, fed in time order (observations with an earlier time than the previous one are rejected).
 /// </summary>
 public sealed class DepthThinning
 {
@@ -14,15 +15,24 @@ public sealed class DepthThinning
     private DateTimeOffset _now = DateTimeOffset.MinValue;
 
     /// <summary>Creates the tracker; validates the parameters.</summary>
-    public DepthThinning(DepthThinningParameters parameters)
+    /// <param name="parameters">How depth thins under stress.</param>
+    /// <param name="recorded">A recorded book depth the stress factor multiplies; null for a book that is normal (factor 1) when calm.</param>
+    public DepthThinning(DepthThinningParameters parameters, RecordedDepth? recorded = null)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         parameters.Validate();
         Parameters = parameters;
+        Recorded = recorded;
     }
 
     /// <summary>The thinning parameters.</summary>
     public DepthThinningParameters Parameters { get; }
+
+    /// <summary>The recorded book depth, when the scenario has one (historical runs with a depth file).</summary>
+    public RecordedDepth? Recorded { get; }
+
+    /// <summary>Time of the last observation (<see cref="DateTimeOffset.MinValue"/> before any).</summary>
+    public DateTimeOffset Now => _now;
 
     /// <summary>Fall of the last price from the highest price in the window, as a fraction (0 before any price).</summary>
     public decimal Drawdown => _lastPrice is decimal last && _highs.Count > 0 ? 1m - (last / _highs.First.Price) : 0m;
@@ -30,7 +40,10 @@ public sealed class DepthThinning
     /// <summary>Liquidated base quantity within the window.</summary>
     public decimal LiquidatedVolume => _liquidatedInWindow;
 
-    /// <summary>The current depth factor in [Floor, 1].</summary>
+    /// <summary>
+    /// The current depth factor: the stress factor in [Floor, 1], times the recorded factor at <see cref="Now"/> when
+    /// there is a <see cref="Recorded"/> depth (in (0, 1]).
+    /// </summary>
     public decimal DepthFactor
     {
         get
@@ -38,7 +51,8 @@ public sealed class DepthThinning
             DepthThinningParameters p = Parameters;
             decimal stress = (Drawdown / p.DrawdownAtFloor) + (_liquidatedInWindow / p.LiquidationVolumeAtFloor);
             stress = Math.Clamp(stress, 0m, 1m);
-            return 1m - ((1m - p.Floor) * stress);
+            decimal thinning = 1m - ((1m - p.Floor) * stress);
+            return Recorded is null ? thinning : Math.Max(thinning * Recorded.FactorAt(_now), Recorded.Minimum);
         }
     }
 

@@ -26,6 +26,12 @@ public sealed record InstrumentMarket(
     /// <summary>Instrument id.</summary>
     public string Id => Spec.Id;
 
+    /// <summary>
+    /// The recorded order-book depth of this instrument (historical scenarios with <c>depth-file</c>, for
+    /// <c>depth-instrument</c>); every <see cref="CreateDepthThinning"/> multiplies its stress factor by it. Null otherwise.
+    /// </summary>
+    public RecordedDepth? RecordedDepth { get; init; }
+
     /// <summary>A fresh mark model for one feed (models are stateful: one per feed, never shared).</summary>
     public IMarkPriceModel CreateMarkModel() => MarkModel switch
     {
@@ -37,6 +43,6 @@ public sealed record InstrumentMarket(
     /// <summary>A square-root impact model for this instrument (stateless, thread-safe).</summary>
     public SquareRootImpactModel CreateImpactModel() => new(Impact);
 
-    /// <summary>A fresh depth-thinning tracker (stateful: one per feed or coordinator).</summary>
-    public DepthThinning CreateDepthThinning() => new(DepthThinning);
+    /// <summary>A fresh depth-thinning tracker (stateful: one per feed or coordinator), over the <see cref="RecordedDepth"/> when there is one.</summary>
+    public DepthThinning CreateDepthThinning() => new(DepthThinning, RecordedDepth);
 }

@@ -361,7 +361,9 @@ public static class PopulationGenerator
                 for (var j = 0; j < drafts.Count; j++)
                 {
                     var spec = Instruments[drafts[j].Instrument];
-                    var size = RoundLot(drafts[j].Notional * scale / Marks[drafts[j].Instrument], spec.LotSize);
+                    // One unit of size is worth mark (linear, base units) or the contract's face value (inverse, quote units).
+                    var unit = spec.Kind == InstrumentKind.InversePerpetual ? spec.ContractSize : Marks[drafts[j].Instrument];
+                    var size = RoundLot(drafts[j].Notional * scale / unit, spec.LotSize);
                     if (size == 0m)
                     {
                         size = drafts[j].Notional < 0m ? -spec.LotSize : spec.LotSize;

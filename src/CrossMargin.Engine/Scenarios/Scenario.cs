@@ -69,7 +69,7 @@ public sealed record Scenario
     /// <summary>Number of ticks the source will produce when known (scripted, GBM); null for files.</summary>
     public long? TotalTicks { get; init; }
 
-    /// <summary>Historical scenarios with a depth file: the book depth series, whose <see cref="BookDepthSeries.DepthFactorAt"/> replaces depth thinning.</summary>
+    /// <summary>Historical scenarios with a depth file: the book depth series; <see cref="DepthInstrument"/>'s <see cref="InstrumentMarket.RecordedDepth"/> reads it for the impact law.</summary>
     public BookDepthSeries? Depth { get; init; }
 
     /// <summary>Which depth band (<c>-1</c> = bids within 1%) <see cref="Depth"/> is read at.</summary>
@@ -77,6 +77,9 @@ public sealed record Scenario
 
     /// <summary>Instrument whose depth <see cref="Depth"/> describes (other instruments keep their thinning model).</summary>
     public string? DepthInstrument { get; init; }
+
+    /// <summary>Journal knobs from <c>crossmargin.persistence</c> (batch size, snapshot interval); not part of <see cref="ConfigText"/>'s meaning: they change how, not what, a run journals.</summary>
+    public JournalSettings Journal { get; init; } = JournalSettings.Default;
 
     /// <summary>Every price-feed symbol: instrument ids and the price-only feeds of assets, ordinal order.</summary>
     public IReadOnlyList<string> FeedSymbols =>

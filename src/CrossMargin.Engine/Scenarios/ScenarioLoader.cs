@@ -209,6 +209,7 @@ public static class ScenarioLoader
         var seed = r.ULong($"{Engine}.seed");
         var start = StartTime(r, $"{Engine}.start-time");
         var valuation = r.String($"{Engine}.valuation-asset");
+        var journal = JournalSettings.Read(r);
         var instruments = ReadInstruments(r);
         var assets = ReadAssets(r, instruments, valuation);
         var risk = ReadRisk(r);
@@ -233,6 +234,12 @@ public static class ScenarioLoader
             default:
                 (createSource, depth, depthBand, depthInstrument) = ReadHistorical(r, instruments, skipBadRows);
                 (instruments, assets, start) = FirstPrices(r, createSource, instruments, assets, start);
+                if (depth is not null)
+                {
+                    var recorded = new RecordedDepth(depth, depthBand);
+                    instruments = instruments.Select(i => i.Id == depthInstrument ? i with { RecordedDepth = recorded } : i).ToList();
+                }
+
                 break;
         }
 
@@ -242,6 +249,7 @@ public static class ScenarioLoader
         var marketMaker = ReadMarketMaker(r, catalog);
         var coordinator = ReadCoordinator(r, catalog);
         var populationSettings = ReadPopulation(r, instruments, assets);
+        CheckOneSettlementAsset(r, instruments, coordinator, populationSettings);
         var population = PopulationGenerator.Generate(populationSettings, catalog, risk, prices, mode, seed, marketMaker);
 
         return new Scenario
@@ -268,6 +276,7 @@ public static class ScenarioLoader
             Depth = depth,
             DepthBand = depthBand,
             DepthInstrument = depthInstrument,
+            Journal = journal,
             Config = config,
             ConfigText = config.ToString(),
         };
@@ -335,45 +344,11 @@ public static class ScenarioLoader
             var p = $"{Engine}.instruments.\"{id}\"";
             var tick = r.Decimal($"{p}.tick-size", 0m, null, minOpen: true);
             var lot = r.Decimal($"{p}.lot-size", 0m, null, minOpen: true);
-            var brackets = new List<Bracket>();
-            var floor = 0m;
-            var rows = r.ConfigList($"{p}.brackets");
-            if (rows.Count == 0)
-            {
-                throw r.Fail($"{p}.brackets", "must hold at least one bracket");
-            }
-
-            for (var j = 0; j < rows.Count; j++)
-            {
-                var row = new ConfigReader(rows[j].WithFallback(ConfigurationFactory.Empty));
-                var bp = $"{p}.brackets[{j}]";
-                decimal Read(string key, decimal? min, decimal? max, bool minOpen, bool maxOpen)
-                {
-                    try
-                    {
-                        return row.Decimal(key, min, max, minOpen, maxOpen);
-                    }
-                    catch (RunInputException e)
-                    {
-                        throw new RunInputException($"{bp}: {e.Message} ({Origin(rows[j])})", e);
-                    }
-                }
-
-                var cap = Read("notional-cap", floor, null, true, false);
-                var mmr = Read("maintenance-rate", 0m, 1m, true, true);
-                var lev = Read("max-leverage", 1m, null, false, false);
-                if (1m / lev < mmr)
-                {
-                    throw new RunInputException($"{p}.brackets[{j}]: 1/max-leverage ({ConfigReader.Text(1m / lev)}) must be at least maintenance-rate {ConfigReader.Text(mmr)} ({Origin(rows[j])})");
-                }
-
-                brackets.Add(new Bracket(floor, cap, mmr, lev));
-                floor = cap;
-            }
-
-            var spec = Risky(p, r, () => new InstrumentSpec(id, InstrumentKind.LinearPerpetual,
+            var kind = r.Has($"{p}.kind") ? r.OneOf($"{p}.kind", InstrumentKinds) : InstrumentKind.LinearPerpetual;
+            var rule = ReadMarginRule(r, p);
+            var spec = Risky(p, r, () => new InstrumentSpec(id, kind,
                 r.String($"{p}.underlying"), r.String($"{p}.settlement-asset"),
-                r.Decimal($"{p}.contract-size", 0m, null, minOpen: true), tick, lot, new BracketTable(brackets)));
+                r.Decimal($"{p}.contract-size", 0m, null, minOpen: true), tick, lot, rule));
             var initial = r.Decimal($"{p}.initial-price", 0m, null, minOpen: true);
             initial = PriceRounding(initial, tick);
             var markPath = Pick(r, $"{p}.mark.model", $"{Engine}.market.mark.model");
@@ -397,6 +372,99 @@ public static class ScenarioLoader
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The loss waterfall (insurance fund, ADL, socialized loss) settles in one asset, the insurance fund's: every
+    /// instrument the population trades must settle in it. Inverse perpetuals settle in their coin, so a scenario of
+    /// coin-margined instruments holds its fund in that coin (<c>coordinator.insurance-fund.asset = BTC</c>) and gives
+    /// the linear ones weight 0 in <c>population.instruments</c>.
+    /// </summary>
+    private static void CheckOneSettlementAsset(ConfigReader r, List<InstrumentMarket> instruments, CoordinatorSettings coordinator, PopulationSettings population)
+    {
+        foreach (var i in instruments)
+        {
+            if (population.Instruments.Any(w => w.Value == i.Id) && i.Spec.SettlementAsset != coordinator.InsuranceFundAsset)
+            {
+                throw r.Fail($"{Engine}.instruments.\"{i.Id}\".settlement-asset",
+                    $"must be the insurance fund's asset {coordinator.InsuranceFundAsset} ({Engine}.coordinator.insurance-fund.asset, {r.Where($"{Engine}.coordinator.insurance-fund.asset")}): " +
+                    $"the loss waterfall settles every traded instrument (population.instruments weight > 0) in one asset; got {i.Spec.SettlementAsset}");
+            }
+        }
+    }
+
+    private static readonly Dictionary<string, InstrumentKind> InstrumentKinds = new(StringComparer.Ordinal)
+    {
+        ["linear"] = InstrumentKind.LinearPerpetual,
+        ["inverse"] = InstrumentKind.InversePerpetual,
+    };
+
+    /// <summary>
+    /// <c>margin-rule = brackets</c> (the default: <c>brackets = [...]</c>, notional caps in the settlement asset) or
+    /// <c>margin-rule = linear-in-size</c> (Deribit: <c>linear-in-size { base-maintenance-rate, base-initial-rate, size-rate, max-size }</c>).
+    /// </summary>
+    private static MarginRule ReadMarginRule(ConfigReader r, string p)
+    {
+        var name = r.Has($"{p}.margin-rule") ? r.String($"{p}.margin-rule") : "brackets";
+        switch (name)
+        {
+            case "brackets":
+                return ReadBrackets(r, p);
+            case "linear-in-size":
+                var l = $"{p}.linear-in-size";
+                if (!r.Has(l))
+                {
+                    throw r.Fail($"{p}.margin-rule", $"= linear-in-size needs a block {l} {{ base-maintenance-rate, base-initial-rate, size-rate, max-size }}");
+                }
+
+                var maintenance = r.Decimal($"{l}.base-maintenance-rate", 0m, 1m, true, true);
+                var rule = new LinearInSizeRule(maintenance, r.Decimal($"{l}.base-initial-rate", maintenance, 1m, maxOpen: true),
+                    r.Decimal($"{l}.size-rate", 0m, 1m, maxOpen: true), r.Decimal($"{l}.max-size", 0m, null, minOpen: true));
+                return Risky(l, r, rule.Validate);
+            default:
+                throw r.Fail($"{p}.margin-rule", $"must be one of brackets, linear-in-size, got {name}");
+        }
+    }
+
+    private static BracketTable ReadBrackets(ConfigReader r, string p)
+    {
+        var brackets = new List<Bracket>();
+        var floor = 0m;
+        var rows = r.ConfigList($"{p}.brackets");
+        if (rows.Count == 0)
+        {
+            throw r.Fail($"{p}.brackets", "must hold at least one bracket");
+        }
+
+        for (var j = 0; j < rows.Count; j++)
+        {
+            var row = new ConfigReader(rows[j].WithFallback(ConfigurationFactory.Empty));
+            var bp = $"{p}.brackets[{j}]";
+            decimal Read(string key, decimal? min, decimal? max, bool minOpen, bool maxOpen)
+            {
+                try
+                {
+                    return row.Decimal(key, min, max, minOpen, maxOpen);
+                }
+                catch (RunInputException e)
+                {
+                    throw new RunInputException($"{bp}: {e.Message} ({Origin(rows[j])})", e);
+                }
+            }
+
+            var cap = Read("notional-cap", floor, null, true, false);
+            var mmr = Read("maintenance-rate", 0m, 1m, true, true);
+            var lev = Read("max-leverage", 1m, null, false, false);
+            if (1m / lev < mmr)
+            {
+                throw new RunInputException($"{p}.brackets[{j}]: 1/max-leverage ({ConfigReader.Text(1m / lev)}) must be at least maintenance-rate {ConfigReader.Text(mmr)} ({Origin(rows[j])})");
+            }
+
+            brackets.Add(new Bracket(floor, cap, mmr, lev));
+            floor = cap;
+        }
+
+        return new BracketTable(brackets);
     }
 
     private static decimal PriceRounding(decimal price, decimal tick)
@@ -874,6 +942,10 @@ public static class ScenarioLoader
             try
             {
                 depth = BookDepthFile.Read(depthFile, skipBadRows);
+                if (!depth.Percentages.Contains(band))
+                {
+                    throw r.Fail($"{p}.depth-band", $"must be a band of the depth file {Path.GetFullPath(depthFile)} ({string.Join(", ", depth.Percentages)}), got {band}");
+                }
             }
             catch (FileNotFoundException)
             {

@@ -37,13 +37,14 @@ public sealed record ScenarioOverrides
     /// <summary><c>--skip-bad-rows</c>: sets <c>crossmargin.engine.feeds.skip-bad-rows = on</c> when true.</summary>
     public bool SkipBadRows { get; init; }
 
-    /// <summary>The overrides a <c>simulate</c> request carries (scenario, accounts, seed, margin mode, tick files, skip-bad-rows).</summary>
+    /// <summary>The overrides a <c>simulate</c> request carries (scenario, <c>--set</c> pairs, accounts, seed, margin mode, tick files, skip-bad-rows).</summary>
     public static ScenarioOverrides FromRequest(SimulationRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         return new ScenarioOverrides
         {
             Scenario = request.Scenario,
+            Sets = request.Overrides,
             Accounts = request.Accounts,
             Seed = request.Seed,
             MarginMode = request.MarginMode is { } m ? ToRisk(m) : null,

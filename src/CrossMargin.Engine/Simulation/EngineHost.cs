@@ -28,7 +28,7 @@ public sealed class EngineHost : ILiquidationPorts
     private readonly SortedDictionary<string, PriceFeed> _feeds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<string>> _assetsPricedBy = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _assetFeed = new(StringComparer.Ordinal);
-    private const int ParallelThreshold = 256;
+    private const int ParallelThreshold = 32;
     private readonly List<long> _woken = new();
     private readonly List<long> _batch = new();
     private Remargined[] _results = new Remargined[64];
@@ -97,6 +97,12 @@ public sealed class EngineHost : ILiquidationPorts
 
     /// <summary>Every risk-state transition in order (account, time, from, to) when recording is on (differential tests).</summary>
     public List<(long Account, long TimeMicros, RiskState From, RiskState To)>? Transitions { get; set; }
+
+    /// <summary>Band wake-ups caused by ticks so far (an account woken by two bands of one tick counts twice): what a tick's cost should follow.</summary>
+    public long WokenByTicks { get; private set; }
+
+    /// <summary>Account re-margins so far (ticks, cascade rounds and the first classification), each one band computation.</summary>
+    public long Remargins { get; private set; }
 
     /// <summary>When true every account re-margins on every tick (the reference the band index is tested against).</summary>
     public bool RemarginEveryAccount { get; set; }
@@ -204,6 +210,36 @@ public sealed class EngineHost : ILiquidationPorts
         RemarginAll(_woken);
     }
 
+    /// <summary>
+    /// <see cref="RegisterAll()"/> in slices of ascending account ids, stopping between slices once
+    /// <paramref name="cancellationToken"/> is cancelled (accounts not reached are left unregistered). Same events and
+    /// registrations as the one-call form when it runs to the end.
+    /// </summary>
+    /// <param name="cancellationToken">Checked before each slice.</param>
+    /// <param name="slice">Accounts per slice, 1 or more.</param>
+    /// <returns>False when cancelled before every account was classified.</returns>
+    public bool RegisterAll(CancellationToken cancellationToken, int slice = 4_096)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(slice, 1);
+        for (var start = 0; start < _ids.Count; start += slice)
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return false;
+            }
+
+            _woken.Clear();
+            for (var i = start; i < Math.Min(_ids.Count, start + slice); i++)
+            {
+                _woken.Add(_ids[i]);
+            }
+
+            RemarginAll(_woken);
+        }
+
+        return true;
+    }
+
     /// <summary>Feeds one tick: the feed journals it, woken accounts re-margin, then cascade rounds run until quiet.</summary>
     /// <returns>False when the tick's symbol has no feed (it is skipped).</returns>
     public bool OnTick(Tick tick)
@@ -216,12 +252,13 @@ public sealed class EngineHost : ILiquidationPorts
         _now = Math.Max(_now, tick.TimeMicros);
         _clock.Set(Now);
         var e = feed.OnIndex(_now, tick.Price);
-        _journal.Append(EngineIds.Feed(feed.Symbol), e);
+        _journal.Append(feed.PersistenceId, e);
         Metrics.Ticks++;
         _woken.Clear();
         UpdatePrices(feed);
         feed.Bands.Wake(feed.Mark, _woken);
         feed.AssetBands.Wake(feed.Index, _woken);
+        WokenByTicks += _woken.Count;
         if (RemarginEveryAccount)
         {
             _woken.Clear();
@@ -316,6 +353,7 @@ public sealed class EngineHost : ILiquidationPorts
             }
         }
 
+        Remargins += _batch.Count;
         if (_results.Length < _batch.Count)
         {
             _results = new Remargined[Math.Max(_batch.Count, _results.Length * 2)];
@@ -360,7 +398,7 @@ public sealed class EngineHost : ILiquidationPorts
         var state = _accounts[id];
         var r = AccountLogic.Remargin(state, Model, Prices, _now);
         var severity = r.Bands.State >= RiskState.Liquidating && id != _scenario.MarketMaker.AccountId
-            ? AccountLogic.Severity(state, Model, Prices)
+            ? r.Severity // from the same valuation as the bands
             : 0m;
         return new Remargined(r, severity);
     }

@@ -32,13 +32,26 @@ public sealed class JournalHandle : IAsyncDisposable
     /// <summary>The target as typed (password masked).</summary>
     public string Description { get; }
 
+    /// <summary>Rows per group-commit transaction when the caller does not say (<c>crossmargin.persistence.batch-size</c> is read by <see cref="Scenarios.JournalSettings"/>).</summary>
+    public const int DefaultBatchSize = 20_000;
+
     /// <summary>
     /// Opens <paramref name="target"/>; SQLite creates the file (and its folder). <paramref name="clock"/> stamps rows.
-    /// An in-memory target is shared per process only through <paramref name="shared"/>, if given.
+    /// An in-memory target is shared per process only through <paramref name="shared"/>, if given. A PostgreSQL target
+    /// whose connection string names a search path writes into that schema: created when <paramref name="create"/>,
+    /// refused as absent otherwise (readers never create anything).
     /// </summary>
-    /// <exception cref="RunInputException">The journal cannot be opened or is of another schema version.</exception>
-    public static async Task<JournalHandle> OpenAsync(JournalTarget target, TimeProvider clock, CancellationToken cancellationToken, InMemoryJournal? shared = null)
+    /// <param name="target">The journal.</param>
+    /// <param name="clock">Stamps the rows' <c>created</c> column.</param>
+    /// <param name="cancellationToken">Cancels opening.</param>
+    /// <param name="shared">The in-memory journal to use for <see cref="JournalKind.InMemory"/>; null creates one.</param>
+    /// <param name="batchSize">Most rows one group-commit transaction holds (SQL journals), 1 or more.</param>
+    /// <param name="create">True for writers (a PostgreSQL schema is created when absent); false for readers.</param>
+    /// <exception cref="RunInputException">The journal cannot be opened, its schema is absent (readers), or it is of another schema version.</exception>
+    public static async Task<JournalHandle> OpenAsync(JournalTarget target, TimeProvider clock, CancellationToken cancellationToken, InMemoryJournal? shared = null,
+        int batchSize = DefaultBatchSize, bool create = true)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         ArgumentNullException.ThrowIfNull(target);
         var serializer = EngineSerialization.Create();
         try
@@ -57,11 +70,15 @@ public sealed class JournalHandle : IAsyncDisposable
                             Directory.CreateDirectory(dir);
                         }
                     }
+                    else
+                    {
+                        await PostgresSchema.EnsureAsync(target, create, cancellationToken).ConfigureAwait(false);
+                    }
 
                     var options = new SqlJournalOptions(target.Kind == JournalKind.Sqlite ? SqlBackend.Sqlite : SqlBackend.Postgres, target.Location)
                     {
                         Clock = clock,
-                        GroupCommit = new Persistence.Batching.GroupCommitOptions(MaxBatchRows: 20_000),
+                        GroupCommit = new Persistence.Batching.GroupCommitOptions(MaxBatchRows: batchSize),
                     };
                     var sql = await SqlJournal.OpenAsync(options, serializer, cancellationToken).ConfigureAwait(false);
                     return new JournalHandle(sql, sql, serializer, target.ToString());

@@ -105,7 +105,8 @@ public sealed class JournalInspector : IJournalInspector
         }
 
         long? size = journal.Kind == JournalKind.Sqlite && File.Exists(journal.Location) ? new FileInfo(journal.Location).Length : null;
-        return new JournalStats(events, ids.Count, 0, first is { } f ? Time(f) : null, lastTs is { } l ? Time(l) : null, byType,
+        var snapshots = await SnapshotIndex.CountAsync(journal, cancellationToken).ConfigureAwait(false);
+        return new JournalStats(events, ids.Count, snapshots, first is { } f ? Time(f) : null, lastTs is { } l ? Time(l) : null, byType,
             EngineSerialization.SchemaVersion, size);
     }
 
@@ -122,7 +123,7 @@ public sealed class JournalInspector : IJournalInspector
             throw new RunInputException("journal inmem: an in-memory journal ends with the run that wrote it; inspect a sqlite: or postgres: journal");
         }
 
-        return await JournalHandle.OpenAsync(journal, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+        return await JournalHandle.OpenAsync(journal, TimeProvider.System, cancellationToken, create: false).ConfigureAwait(false);
     }
 
     private static JournalEntryView View(EventEnvelope e) =>

@@ -6,8 +6,6 @@ using CrossMargin.Engine.Reporting;
 using CrossMargin.Engine.Scenarios;
 using CrossMargin.Hocon;
 using CrossMargin.Persistence.InMemory;
-using ReportMarginMode = CrossMargin.Engine.Reporting.MarginMode;
-using RiskMarginMode = CrossMargin.Risk.Model.MarginMode;
 
 namespace CrossMargin.Engine.Simulation;
 
@@ -64,13 +62,13 @@ public sealed class SimulationRunner : ISimulationRunner
         ArgumentNullException.ThrowIfNull(target);
         var wall = Stopwatch.StartNew();
         var clock = new SimulationClock(scenario.StartTime);
-        await using var handle = await JournalHandle.OpenAsync(target, clock, cancellationToken, SharedInMemoryJournal).ConfigureAwait(false);
+        await using var handle = await JournalHandle.OpenAsync(target, clock, cancellationToken, SharedInMemoryJournal, scenario.Journal.BatchSize).ConfigureAwait(false);
         if (!await handle.IsEmptyAsync(cancellationToken).ConfigureAwait(false))
         {
             throw new RunInputException($"journal {target} already holds events; simulate writes a fresh journal and never appends to or rewrites a recorded run (choose another --journal or delete the file)");
         }
 
-        var writer = new JournalWriter(handle.Journal, handle.Serializer, $"sim-{scenario.Seed.ToString("x16", CultureInfo.InvariantCulture)}");
+        var writer = new JournalWriter(handle.Journal, handle.Serializer, $"sim-{scenario.Seed.ToString("x16", CultureInfo.InvariantCulture)}", scenario.Journal.BatchSize);
         var report = await Task.Run(() => Run(scenario, writer, clock, runId, target, progress, wall, cancellationToken), CancellationToken.None).ConfigureAwait(false);
         var ran = wall.Elapsed;
         var verified = await JournalVerifier.VerifyAsync(handle.Read, handle.Serializer, typeof(RunCompleted), CancellationToken.None).ConfigureAwait(false);
@@ -84,19 +82,13 @@ public sealed class SimulationRunner : ISimulationRunner
         wall.Stop();
         _log?.Information("simulate {RunId}: seeded in {Seeded}, ran and journaled in {Ran}, journal verified in {Verified} ({Events} events)",
             runId, _seeded, ran, wall.Elapsed - ran, verified.Events);
-        return report with
-        {
-            Invariants = invariants,
-            WallTime = wall.Elapsed,
-            EventsPerSecond = wall.Elapsed.TotalSeconds > 0 ? report.Events / wall.Elapsed.TotalSeconds : 0,
-            PeakMemoryBytes = Process.GetCurrentProcess().PeakWorkingSet64,
-        };
+        return SimulationReportBuilder.WithMeasurements(report with { Invariants = invariants }, wall.Elapsed);
     }
 
     private SimulationReport Run(Scenario scenario, JournalWriter writer, SimulationClock clock, string runId, JournalTarget target,
         IProgress<SimulationProgress>? progress, Stopwatch wall, CancellationToken cancellationToken)
     {
-        writer.Append(EngineIds.Run, new RunStarted(runId, scenario.Name, scenario.Seed, ModeName(scenario.MarginMode), scenario.Population.Count,
+        writer.Append(EngineIds.Run, new RunStarted(runId, scenario.Name, scenario.Seed, SimulationReportBuilder.ModeName(scenario.MarginMode), scenario.Population.Count,
             scenario.ConfigText, EngineSerialization.SchemaVersion));
         var host = new EngineHost(scenario, writer, clock, _log) { RemarginEveryAccount = RemarginEveryAccount };
         if (RecordTransitions)
@@ -136,49 +128,11 @@ public sealed class SimulationRunner : ISimulationRunner
         writer.Append(EngineIds.Run, new RunCompleted(journalHash, events, stateHash, partial));
         writer.Complete();
         progress?.Report(Progress(host, writer, scenario));
-        var m = host.Metrics;
-        return new SimulationReport
-        {
-            Scenario = scenario.Name,
-            MarginMode = ToReport(scenario.MarginMode),
-            Seed = scenario.Seed,
-            Journal = target.ToString(),
-            Partial = partial,
-            SimulatedStart = first ?? scenario.StartTime,
-            SimulatedEnd = host.Now,
-            Accounts = scenario.Population.Count,
-            Ticks = m.Ticks,
-            Events = writer.Events,
-            MarginCalls = m.MarginCalls,
-            Liquidations = new CountAndNotional(m.Liquidations, m.LiquidationNotional),
-            CascadeRounds = m.Rounds,
-            DeepestCascadeRound = m.DeepestRound,
-            InsuranceFund = new InsuranceFundSummary(m.FundStart, Math.Min(m.FundMin, host.Coordinator.InsuranceFund), host.Coordinator.InsuranceFund),
-            BadDebt = m.BadDebt,
-            Adl = new CountAndNotional(m.AdlCount, m.AdlNotional),
-            SocializedLoss = m.Socialized,
-            JournalHash = journalHash,
-            Invariants = invariants,
-            Instruments = m.Index.Keys.Select(k => new InstrumentSeries(k, m.Index[k].Build(), m.Mark[k].Build())).ToList(),
-            LiquidationsPerSecond = m.LiquidationRate.Build(),
-            InsuranceFundSeries = m.FundSeries.Build(),
-            MarginRatioBefore = before,
-            MarginRatioAfter = after,
-            AccountFates = m.Fates.Where(kv => kv.Key != scenario.MarketMaker.AccountId)
-                .OrderBy(kv => kv.Key).ToDictionary(kv => kv.Key.ToString(CultureInfo.InvariantCulture), kv => kv.Value),
-        };
+        return SimulationReportBuilder.Build(new RunOutcome(scenario, target, host.Metrics, partial, first, host.Now, host.Coordinator.InsuranceFund,
+            writer.Events, journalHash, invariants, before, after));
     }
 
     private static SimulationProgress Progress(EngineHost host, JournalWriter writer, Scenario scenario) =>
         new(host.Now, host.Metrics.Ticks, scenario.TotalTicks, writer.Events, host.Metrics.MarginCalls, host.Metrics.Liquidations,
             host.Metrics.LiquidationNotional, host.Coordinator.InsuranceFund, host.Coordinator.Depth);
-
-    private static string ModeName(RiskMarginMode mode) => ToReport(mode).ToName();
-
-    private static ReportMarginMode ToReport(RiskMarginMode mode) => mode switch
-    {
-        RiskMarginMode.Isolated => ReportMarginMode.Isolated,
-        RiskMarginMode.Portfolio => ReportMarginMode.Portfolio,
-        _ => ReportMarginMode.Cross,
-    };
 }

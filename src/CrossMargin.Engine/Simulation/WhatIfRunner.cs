@@ -159,7 +159,7 @@ public sealed class WhatIfRunner : IWhatIfRunner
             throw new RunInputException($"--journal {source}: an in-memory journal holds no recorded run in a new process; what-if reads a sqlite: or postgres: journal");
         }
 
-        await using var handle = await JournalHandle.OpenAsync(source, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+        await using var handle = await JournalHandle.OpenAsync(source, TimeProvider.System, cancellationToken, create: false).ConfigureAwait(false);
         RunStarted? started = null;
         RunCompleted? completed = null;
         var inRun = false;

@@ -91,6 +91,8 @@ internal sealed class PostgresDialect : SqlDialect
             await lockCommand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        // After the write lock, so the fence's row locks are held only while this transaction really writes.
+        await CheckFenceAsync(connection, tx, rows, cancellationToken).ConfigureAwait(false);
         if (_mode == PostgresInsertMode.Copy)
         {
             await CopyAsync(connection, rows, cancellationToken).ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using CrossMargin.Persistence.Serialization;
+using CrossMargin.Persistence.Sql.Fencing;
 
 namespace CrossMargin.Persistence.Sql.Dialects;
 
@@ -23,6 +24,9 @@ internal abstract class SqlDialect : IAsyncDisposable
 
     /// <summary>An SQL expression aggregating the tags of journal row alias <c>j</c>, joined by U+001F.</summary>
     public abstract string TagsOfRowExpression { get; }
+
+    /// <summary>Check run inside every write transaction before rows are inserted; null for none.</summary>
+    public IWriteFence? Fence { get; set; }
 
     /// <summary>Opens a connection from the pool.</summary>
     public abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
@@ -66,6 +70,28 @@ internal abstract class SqlDialect : IAsyncDisposable
 
     /// <inheritdoc />
     public abstract ValueTask DisposeAsync();
+
+    /// <summary>Runs <see cref="Fence"/> (when set) for the distinct streams of <paramref name="rows"/>, in batch order.</summary>
+    /// <exception cref="WriteFencedException">A stream's resource is fenced; the caller rolls back.</exception>
+    protected async Task CheckFenceAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<SerializedEvent> rows, CancellationToken cancellationToken)
+    {
+        if (Fence is not { } fence)
+        {
+            return;
+        }
+
+        var ids = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            if (seen.Add(row.PersistenceId))
+            {
+                ids.Add(row.PersistenceId);
+            }
+        }
+
+        await fence.CheckAsync(connection, transaction, ids, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>Adds a parameter named <paramref name="name"/>.</summary>
     public static DbParameter Param(DbCommand command, string name, object value)

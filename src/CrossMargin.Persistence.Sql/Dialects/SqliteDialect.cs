@@ -122,6 +122,7 @@ internal sealed class SqliteDialect : SqlDialect
                 _insert!.Transaction = tx;
                 _insertReturning!.Transaction = tx;
                 _insertTag!.Transaction = tx;
+                await CheckFenceAsync(writer, tx, rows, cancellationToken).ConfigureAwait(false);
                 foreach (var row in rows)
                 {
                     InsertRow(row);

@@ -72,7 +72,7 @@ public sealed class SqlJournal : IJournal, IReadJournal
         {
             try
             {
-                accepted.Add(JournalRows.Serialize(writes[i], _serializer, created));
+                accepted.Add(Stamp(JournalRows.Serialize(writes[i], _serializer, created)));
                 positions.Add(i);
             }
             catch (EventSerializationException e)
@@ -90,6 +90,37 @@ public sealed class SqlJournal : IJournal, IReadJournal
         }
 
         return results;
+    }
+
+    /// <summary>
+    /// Replaces each row's writer id with the fence's (a cluster node stamps <c>node/incarnation/epoch</c>), once, when
+    /// the write is queued: retries of the same write then carry the same id, which is what lets a retry whose commit
+    /// was lost be recognised as already stored.
+    /// </summary>
+    private SerializedEvent[] Stamp(SerializedEvent[] rows)
+    {
+        if (_options.Fence is not { } fence || rows.Length == 0)
+        {
+            return rows;
+        }
+
+        var writer = fence.WriterIdFor(rows[0].PersistenceId);
+        if (writer is null)
+        {
+            return rows;
+        }
+
+        if (writer.Length > 128)
+        {
+            throw new EventSerializationException($"writer id '{writer[..40]}…' for {rows[0].PersistenceId} is {writer.Length} characters; at most 128 are allowed");
+        }
+
+        for (var i = 0; i < rows.Length; i++)
+        {
+            rows[i] = rows[i] with { WriterUuid = writer };
+        }
+
+        return rows;
     }
 
     /// <inheritdoc />

@@ -14,8 +14,10 @@ public readonly record struct PriceBand(decimal Low, decimal High)
 
 /// <summary>
 /// Bands of every price an account depends on. Guarantee: while every mark and asset price stays inside its band
-/// (all moving at once, in any combination), the account's risk state — computed with the same previous state —
-/// equals <see cref="State"/>. The engine can skip re-margining an account until a tick leaves a band.
+/// (all moving at once, in any combination), the account's risk state — computed with <see cref="State"/> itself as
+/// the previous state, as the engine does once it has recorded the state — equals <see cref="State"/>. The engine can
+/// skip re-margining an account until a tick leaves a band. (Not promised for the previous state the bands were
+/// computed from: the exit level limits the bands of Liquidating and Backstop states only.)
 /// </summary>
 /// <param name="State">The state now.</param>
 /// <param name="RelativeWidth">Common relative half-width ρ of the bands (before tick rounding).</param>

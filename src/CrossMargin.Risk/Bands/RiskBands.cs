@@ -9,104 +9,345 @@ namespace CrossMargin.Risk.Bands;
 /// <summary>
 /// Computes <see cref="RiskBandSet"/>s. The state is a function of the signs of the boundary functions
 /// g_t = equity − t·MM − r·notional for every threshold t (0, backstop, liquidation, reduce-only, warning; plus the
-/// exit level). For each g, Λ = Σ_j sup|∂g/∂x_j|·x_j bounds how much g moves per unit of common relative move of all
-/// prices x_j over a box of relative half-width b ≤ <see cref="BandConfig.MaxRelativeWidth"/>; a relative half-width
-/// ρ = min(b, safety·|g|/Λ) therefore keeps g's sign. The buffer is thereby split among the prices in proportion to their
+/// exit level, which only a Liquidating or Backstop state consults: see <see cref="Boundaries"/>). For each g,
+/// Λ = Σ_j sup|∂g/∂x_j|·x_j bounds how much g moves per unit of common relative move of all prices x_j over a box of
+/// relative half-width b ≤ <see cref="BandConfig.MaxRelativeWidth"/>; a relative half-width ρ = min(b, safety·|g|/Λ)
+/// therefore keeps g's sign. The buffer is thereby split among the prices in proportion to their
 /// sensitivity. ρ is the minimum over all boundaries; b is chosen as the fixed point b = ρ(b) (the smallest box that
 /// still holds the band, so Λ is nearly exact for linear books); bands round inward to the tick.
 /// </summary>
 public static class RiskBands
 {
-    /// <summary>Bands for <paramref name="account"/> at <paramref name="prices"/>, given its <paramref name="previous"/> state.</summary>
+    /// <summary>
+    /// Bands for <paramref name="account"/> at <paramref name="prices"/>, given its <paramref name="previous"/> state.
+    /// The guarantee is for the state classified with the returned <see cref="RiskBandSet.State"/> as the previous state
+    /// (the engine records it before the next wake-up), not with <paramref name="previous"/>.
+    /// </summary>
     public static RiskBandSet Compute(Account account, RiskCatalog catalog, MarketPrices prices, RiskConfig config, RiskState previous)
     {
         var risk = MarginEngine.Evaluate(account, catalog, prices, config.Portfolio);
-        return Compute(account, catalog, prices, config, risk, MarginEngine.State(risk, previous, config.Thresholds));
+        return ComputeAt(account, catalog, prices, config, risk, previous, null);
     }
 
     /// <summary>
+    /// Bands for <paramref name="account"/> when the caller has already valued it: <paramref name="risk"/> must be
+    /// <c>MarginEngine.Evaluate(account, catalog, prices, config.Portfolio)</c> (same account, catalog and prices), which
+    /// the bands then do not repeat. Same result as the overload without it.
+    /// </summary>
+    public static RiskBandSet Compute(Account account, RiskCatalog catalog, MarketPrices prices, RiskConfig config, AccountRisk risk, RiskState previous) =>
+        ComputeAt(account, catalog, prices, config, risk, previous, null);
+
+    /// <summary>
     /// Bands with per-position previous states for an isolated account (see
-    /// <see cref="MarginEngine.State(AccountRisk, RiskState, IReadOnlyDictionary{string, RiskState}, RiskThresholds)"/>);
-    /// the guarantee holds for the state computed with the same <paramref name="previous"/> and map.
+    /// <see cref="MarginEngine.State(AccountRisk, RiskState, IReadOnlyDictionary{string, RiskState}, RiskThresholds)"/>).
+    /// The guarantee holds for the state computed with the positions' new states as the map
+    /// (<see cref="MarginEngine.PositionStates"/> of <paramref name="previousByPosition"/>, fed back as documented there).
     /// </summary>
     public static RiskBandSet Compute(Account account, RiskCatalog catalog, MarketPrices prices, RiskConfig config, RiskState previous, IReadOnlyDictionary<string, RiskState> previousByPosition)
     {
         var risk = MarginEngine.Evaluate(account, catalog, prices, config.Portfolio);
-        return Compute(account, catalog, prices, config, risk, MarginEngine.State(risk, previous, previousByPosition, config.Thresholds));
+        return ComputeAt(account, catalog, prices, config, risk, previous, previousByPosition);
     }
 
-    private static RiskBandSet Compute(Account account, RiskCatalog catalog, MarketPrices prices, RiskConfig config, AccountRisk risk, RiskState state)
+    /// <summary>The same bands by the plain decimal bisection, ρ evaluated at every step: the reference for the tests.</summary>
+    internal static RiskBandSet ComputeByBisection(Account account, RiskCatalog catalog, MarketPrices prices, RiskConfig config, RiskState previous)
     {
+        var risk = MarginEngine.Evaluate(account, catalog, prices, config.Portfolio);
+        return ComputeAt(account, catalog, prices, config, risk, previous, null, bisect: true);
+    }
+
+    /// <summary>
+    /// <paramref name="previousByPosition"/>: the isolated per-position map, or null for the account-level mapping of
+    /// <paramref name="previous"/> (<see cref="MarginEngine.PreviousByPosition"/>), as <c>MarginEngine.State</c> does.
+    /// </summary>
+    private static RiskBandSet ComputeAt(Account account, RiskCatalog catalog, MarketPrices prices, RiskConfig config, AccountRisk risk, RiskState previous, IReadOnlyDictionary<string, RiskState>? previousByPosition, bool bisect = false)
+    {
+        var t = config.Thresholds;
+        if (risk.Mode == MarginMode.Isolated)
+        {
+            previousByPosition ??= MarginEngine.PreviousByPosition(risk, previous, t);
+        }
+
+        var state = previousByPosition is null ? MarginEngine.State(risk, previous, t) : MarginEngine.State(risk, previous, previousByPosition, t);
+
         // Λ bounded over a box of half-width b is valid for bands no wider than b, and it shrinks with b (over the full
         // max-relative-width box a linear term alone is overstated by (1 + w)², 1.56× at w = 0.25). Every candidate
         // min(b, ρ(b)) is therefore a valid band; the widest is at the fixed point b = ρ(b), found by bisection on b.
+        // What does not depend on b (lookups, the boundaries' safety·|g|) is gathered once in BandInputs, and for cross
+        // and isolated accounts a floating-point copy of ρ steers the bisection (BoxFixedPoint), so the exact ρ is
+        // evaluated about twice instead of eleven times, with the same steps and the same result.
         var w = config.Bands.MaxRelativeWidth;
-        var best = Rho(account, catalog, prices, config, risk, w);
+        var inputs = new BandInputs(account, catalog, prices, config, risk, Boundaries(risk, state, previousByPosition, t));
+        var guide = bisect || account.Mode == MarginMode.Portfolio ? null : inputs.FixedPoint();
+        return Build(account, catalog, prices, state, Bisect(inputs, w, guide));
+    }
+
+    /// <summary>
+    /// The decimal bisection for the fixed point: best = max of ρ over ρ(w) and the midpoints. When <paramref name="guide"/>
+    /// is certain of a midpoint's side, ρ is not evaluated there: below the fixed point ρ(mid) = mid; above it ρ(mid) &lt;
+    /// mid only moves the upper end, and since ρ does not increase with b, the largest ρ over those midpoints is ρ at
+    /// the last (smallest) of them, evaluated once at the end unless the guide is certain it is below the best already.
+    /// </summary>
+    private static decimal Bisect(BandInputs inputs, decimal w, BoxFixedPoint? guide)
+    {
+        if (guide?.Side(w) > 0)
+        {
+            return w; // ρ(w) = w: no boundary comes near within the widest box
+        }
+
+        var best = inputs.Rho(w);
         if (best > 0m && best < w)
         {
             var (lo, hi) = (best, w);
+            var upperPending = false; // hi is a midpoint whose ρ has not been evaluated
             for (var i = 0; i < BoxBisections; i++)
             {
                 var mid = (lo + hi) / 2m;
-                var r = Rho(account, catalog, prices, config, risk, mid);
-                best = Math.Max(best, r);
-                (lo, hi) = r >= mid ? (mid, hi) : (lo, mid);
+                switch (guide?.Side(mid) ?? 0)
+                {
+                    case > 0:
+                        best = Math.Max(best, mid);
+                        lo = mid;
+                        break;
+                    case < 0:
+                        (hi, upperPending) = (mid, true);
+                        break;
+                    default:
+                        var r = inputs.Rho(mid);
+                        best = Math.Max(best, r);
+                        (lo, hi, upperPending) = r >= mid ? (mid, hi, upperPending) : (lo, mid, false);
+                        break;
+                }
+            }
+
+            if (upperPending && !guide!.Below(hi, best))
+            {
+                best = Math.Max(best, inputs.Rho(hi));
             }
         }
 
-        return Build(account, catalog, prices, state, best);
+        return best;
     }
+
+    /// <summary>
+    /// How many of the <see cref="BoundaryCount"/> boundaries limit the band: one count for a cross or portfolio account,
+    /// one per position (in <see cref="AccountRisk.Positions"/> order) for an isolated one. <see cref="BoundaryCount"/>
+    /// keeps the exit level (the last boundary); one less drops it.
+    /// </summary>
+    /// <remarks>
+    /// Why dropping it is safe. The band promises: every price inside → the state classified with the band's own
+    /// state S as the previous state is S (the engine records S before the account is woken again, so that is the
+    /// previous state every later classification of this band sees). <see cref="RiskStateMachine.Classify"/> is
+    /// <c>Raw</c> except that from a previous Liquidating or Backstop a raw state better than Liquidating stays
+    /// Liquidating below the exit level. So for previous = S outside {Liquidating, Backstop} the result is Raw, a
+    /// function of the five threshold signs alone, and the exit sign cannot change it; the band still keeps those five
+    /// signs, hence Raw, hence the state. At the centre Classify(S) = S (S is a fixed point: a hysteresis result is
+    /// Liquidating, which keeps itself below the exit level; any other result is Raw, which Classify with itself as
+    /// previous returns unchanged). For S in {Liquidating, Backstop} the exit sign is kept as before.
+    /// Isolated accounts apply this per position, with the previous state that position will be classified with next:
+    /// its own new state (the per-position map fed back, <see cref="MarginEngine.PositionStates"/>) or, through the
+    /// account-level call, <see cref="MarginEngine.PreviousByPosition"/> of S (S for the positions in the worst raw
+    /// state, Healthy for the rest). The exit level is kept when either is Liquidating or Backstop, so bands from the
+    /// account-level overloads hold with either convention; raw states are constant inside the band, so the
+    /// account-level mapping is too. The pool's
+    /// sign (Bankrupt) is a separate boundary and always kept. The bands are then no longer promised for the old
+    /// previous state: leaving Liquidating at the exit level gives a Healthy band that may dip below the exit level.
+    /// </remarks>
+    private static int[] Boundaries(AccountRisk risk, RiskState state, IReadOnlyDictionary<string, RiskState>? previousByPosition, RiskThresholds t)
+    {
+        if (risk.Mode != MarginMode.Isolated || previousByPosition is null)
+        {
+            return ExitMatters(state) ? WithExit : WithoutExit;
+        }
+
+        var next = ExitMatters(state) ? MarginEngine.PreviousByPosition(risk, state, t) : null;
+        var counts = new int[risk.Positions.Length];
+        for (var p = 0; p < counts.Length; p++)
+        {
+            var pr = risk.Positions[p];
+            var keep = ExitMatters(MarginEngine.PositionState(pr, previousByPosition, t))
+                || (next is not null && next.TryGetValue(pr.InstrumentId, out var n) && ExitMatters(n));
+            counts[p] = keep ? BoundaryCount : BoundaryCount - 1;
+        }
+
+        return counts;
+    }
+
+    /// <summary>True for the states whose classification as previous state consults the exit level.</summary>
+    private static bool ExitMatters(RiskState state) => state is RiskState.Liquidating or RiskState.Backstop;
+
+    private static readonly int[] WithExit = [BoundaryCount];
+
+    private static readonly int[] WithoutExit = [BoundaryCount - 1];
 
     /// <summary>Bisection steps for the box fixed point: the band ends within (w − ρ)/2¹⁰ of the widest this bound allows.</summary>
     private const int BoxBisections = 10;
 
-    /// <summary>The common relative half-width ρ ≤ <paramref name="b"/> keeping every boundary's sign, with Λ bounded over the box [1 − b, 1 + b].</summary>
-    private static decimal Rho(Account account, RiskCatalog catalog, MarketPrices prices, RiskConfig config, AccountRisk risk, decimal b)
+    /// <summary>Boundaries: the five thresholds (0, backstop, liquidation, reduce-only, warning), then the exit level.</summary>
+    private const int BoundaryCount = 6;
+
+    /// <summary>
+    /// The b-independent part of ρ(b) for one account, gathered once per band computation: specs, marks and prices looked
+    /// up once, each boundary's numerator safety·|g| computed once. One per call; not shared across threads.
+    /// </summary>
+    private sealed class BandInputs
     {
-        var box = new Box(1m - b, 1m + b);
-        var t = config.Thresholds;
-        var ratios = new[] { 0m, t.BackstopRatio, t.LiquidationRatio, t.ReduceOnlyRatio, t.WarningRatio };
-        var rho = b;
-        if (account.Mode == MarginMode.Isolated)
+        private readonly Account account;
+        private readonly RiskCatalog catalog;
+        private readonly MarketPrices prices;
+        private readonly RiskConfig config;
+        private readonly decimal[] ratios = new decimal[BoundaryCount];
+        private readonly decimal[] buffers = new decimal[BoundaryCount];
+        private readonly InstrumentSpec[] specs;
+        private readonly Position[] positions;
+        private readonly decimal[] marks;
+        private readonly decimal[] settlementPrices;
+        private readonly decimal[] collateralPrice;
+        private readonly decimal[] collateralAbs;
+        private readonly decimal[] collateralHaircut;
+        private readonly decimal[] numerators; // safety·|g| per boundary (cross, portfolio) or per position × boundary (isolated)
+        private readonly decimal poolNumerator; // isolated: safety·|pool collateral value|
+        private readonly int[] boundaries; // boundaries that limit ρ: one count (cross, portfolio) or one per position (isolated); see Boundaries
+        private readonly PositionSens[] sens;
+
+        public BandInputs(Account account, RiskCatalog catalog, MarketPrices prices, RiskConfig config, AccountRisk risk, int[] boundaries)
         {
-            rho = Math.Min(rho, Width(MarginEngine.CollateralValue(account, catalog, prices.Price), CollateralLambda(account, prices, catalog, box, 1m), config));
-            foreach (var p in risk.Positions)
+            (this.account, this.catalog, this.prices, this.config, this.boundaries) = (account, catalog, prices, config, boundaries);
+            var t = config.Thresholds;
+            (ratios[0], ratios[1], ratios[2], ratios[3], ratios[4], ratios[5]) = (0m, t.BackstopRatio, t.LiquidationRatio, t.ReduceOnlyRatio, t.WarningRatio, t.LiquidationRatio);
+            buffers[5] = t.ExitBufferRate;
+            var n = account.Positions.Count;
+            (specs, positions, marks, settlementPrices, sens) = (new InstrumentSpec[n], new Position[n], new decimal[n], new decimal[n], new PositionSens[n]);
+            var k = 0;
+            foreach (var (id, pos) in account.Positions)
             {
-                var pos = account.Positions[p.InstrumentId];
-                var s = Sens(catalog.Instrument(p.InstrumentId), pos, prices, box, pos.IsolatedMargin);
-                foreach (var (ratio, buffer) in Boundaries(ratios, t))
+                specs[k] = catalog.Instrument(id);
+                positions[k] = pos;
+                marks[k] = prices.Mark(id);
+                settlementPrices[k] = prices.Price(specs[k].SettlementAsset);
+                k++;
+            }
+
+            var m = 0;
+            foreach (var (_, b) in account.Balances)
+            {
+                m += b != 0m ? 1 : 0;
+            }
+
+            (collateralPrice, collateralAbs, collateralHaircut) = (new decimal[m], new decimal[m], new decimal[m]);
+            m = 0;
+            foreach (var (asset, b) in account.Balances)
+            {
+                if (b != 0m)
                 {
-                    var g = (p.IsolatedEquity ?? 0m) - (ratio * p.Maintenance) - (buffer * p.Notional);
-                    rho = Math.Min(rho, Width(g, s.Lambda(ratio, buffer), config));
+                    collateralPrice[m] = prices.Price(asset);
+                    collateralAbs[m] = Math.Abs(b);
+                    collateralHaircut[m] = b < 0m ? 1m : catalog.Asset(asset).Haircut.MaxRatio;
+                    m++;
+                }
+            }
+
+            var safety = config.Bands.Safety;
+            if (account.Mode == MarginMode.Isolated)
+            {
+                poolNumerator = safety * Math.Abs(MarginEngine.CollateralValue(account, catalog, prices.Price));
+                numerators = new decimal[risk.Positions.Length * BoundaryCount];
+                for (var p = 0; p < risk.Positions.Length; p++)
+                {
+                    var pr = risk.Positions[p];
+                    for (var j = 0; j < BoundaryCount; j++)
+                    {
+                        var g = (pr.IsolatedEquity ?? 0m) - (ratios[j] * pr.Maintenance) - (buffers[j] * pr.Notional);
+                        numerators[(p * BoundaryCount) + j] = safety * Math.Abs(g);
+                    }
+                }
+            }
+            else
+            {
+                numerators = new decimal[BoundaryCount];
+                for (var j = 0; j < BoundaryCount; j++)
+                {
+                    var g = risk.Equity - (ratios[j] * risk.Maintenance) - (buffers[j] * risk.Notional);
+                    numerators[j] = safety * Math.Abs(g);
                 }
             }
         }
-        else
+
+        /// <summary>The common relative half-width ρ ≤ <paramref name="b"/> keeping every boundary's sign, with Λ bounded over the box [1 − b, 1 + b].</summary>
+        public decimal Rho(decimal b)
         {
-            var coll = CollateralLambda(account, prices, catalog, box, 1m);
-            var sens = account.Positions.Select(kv => Sens(catalog.Instrument(kv.Key), kv.Value, prices, box, 0m)).ToList();
-            var pm = account.Mode == MarginMode.Portfolio ? PmTerms(account, catalog, prices, config.Portfolio, box, sens) : ((decimal Collateral, decimal Positions)?)null;
-            foreach (var (ratio, buffer) in Boundaries(ratios, t))
+            var box = new Box(1m - b, 1m + b);
+            var rho = b;
+            var coll = CollateralLambda(box);
+            if (account.Mode == MarginMode.Isolated)
             {
-                var g = risk.Equity - (ratio * risk.Maintenance) - (buffer * risk.Notional);
-                var lambda = coll + sens.Sum(s => s.Lambda(pm is null ? ratio : 0m, buffer));
+                rho = Math.Min(rho, Width(poolNumerator, coll));
+                for (var p = 0; p < positions.Length; p++)
+                {
+                    var pos = positions[p];
+                    var s = Sens(specs[p], pos, marks[p], settlementPrices[p], box, pos.IsolatedMargin);
+                    for (var j = 0; j < boundaries[p]; j++)
+                    {
+                        rho = Math.Min(rho, Width(numerators[(p * BoundaryCount) + j], s.Lambda(ratios[j], buffers[j])));
+                    }
+                }
+
+                return rho;
+            }
+
+            for (var p = 0; p < positions.Length; p++)
+            {
+                sens[p] = Sens(specs[p], positions[p], marks[p], settlementPrices[p], box, 0m);
+            }
+
+            var pm = account.Mode == MarginMode.Portfolio ? PmTerms(account, catalog, prices, config.Portfolio, box, sens) : ((decimal Collateral, decimal Positions)?)null;
+            for (var j = 0; j < boundaries[0]; j++)
+            {
+                var (ratio, buffer) = (ratios[j], buffers[j]);
+                var sum = 0m; // summed from zero in position order, as Enumerable.Sum did
+                for (var p = 0; p < sens.Length; p++)
+                {
+                    sum += sens[p].Lambda(pm is null ? ratio : 0m, buffer);
+                }
+
+                var lambda = coll + sum;
                 if (pm is { } extra)
                 {
                     lambda += ratio * (extra.Collateral + extra.Positions);
                 }
 
-                rho = Math.Min(rho, Width(g, lambda, config));
+                rho = Math.Min(rho, Width(numerators[j], lambda));
             }
+
+            return rho;
         }
 
-        return rho;
+        private decimal Width(decimal numerator, decimal lambda) => lambda == 0m ? config.Bands.MaxRelativeWidth : numerator / lambda;
+
+        /// <summary>The floating-point guide for the bisection over these inputs (cross and isolated accounts).</summary>
+        public BoxFixedPoint FixedPoint()
+        {
+            var collateral = 0m;
+            for (var m = 0; m < collateralPrice.Length; m++)
+            {
+                collateral += collateralPrice[m] * collateralAbs[m] * collateralHaircut[m];
+            }
+
+            return new BoxFixedPoint(account.Mode == MarginMode.Isolated, specs, positions, marks, settlementPrices, collateral,
+                ratios, buffers, numerators, boundaries, poolNumerator, config.Bands.MaxRelativeWidth);
+        }
+
+        private decimal CollateralLambda(Box box)
+        {
+            var total = 0m;
+            for (var m = 0; m < collateralPrice.Length; m++)
+            {
+                total += box.Hi * collateralPrice[m] * collateralAbs[m] * collateralHaircut[m];
+            }
+
+            return total;
+        }
     }
-
-    private static IEnumerable<(decimal Ratio, decimal Buffer)> Boundaries(decimal[] ratios, RiskThresholds t) =>
-        ratios.Select(r => (r, 0m)).Append((t.LiquidationRatio, t.ExitBufferRate));
-
-    private static decimal Width(decimal g, decimal lambda, RiskConfig config) =>
-        lambda == 0m ? config.Bands.MaxRelativeWidth : config.Bands.Safety * Math.Abs(g) / lambda;
 
     /// <summary>Box of relative price factors [Lo, Hi] the sensitivities are bounded over.</summary>
     private readonly record struct Box(decimal Lo, decimal Hi);
@@ -120,10 +361,9 @@ public static class RiskBands
         public decimal Lambda(decimal ratio, decimal buffer) => EquityLambda + (ratio * MaintenanceLambda) + (buffer * NotionalLambda);
     }
 
-    private static PositionSens Sens(InstrumentSpec spec, Position pos, MarketPrices prices, Box box, decimal isolatedMargin)
+    /// <summary>Sensitivities of one position at mark <paramref name="x"/> and settlement-asset price <paramref name="ps"/>.</summary>
+    private static PositionSens Sens(InstrumentSpec spec, Position pos, decimal x, decimal ps, Box box, decimal isolatedMargin)
     {
-        var x = prices.Mark(spec.Id);
-        var ps = prices.Price(spec.SettlementAsset);
         var a = Math.Abs(pos.Size) * spec.ContractSize;
         if (a == 0m)
         {
@@ -172,7 +412,7 @@ public static class RiskBands
     /// Portfolio MM sensitivity: each group's loss E(x) − E(x∘(1+s)) moves at most 2× the equity sensitivity over a box
     /// widened by the largest shock, per group; plus the position floor.
     /// </summary>
-    private static (decimal Collateral, decimal Positions) PmTerms(Account account, RiskCatalog catalog, MarketPrices prices, PortfolioMarginConfig pm, Box box, List<PositionSens> sens)
+    private static (decimal Collateral, decimal Positions) PmTerms(Account account, RiskCatalog catalog, MarketPrices prices, PortfolioMarginConfig pm, Box box, PositionSens[] sens)
     {
         var shock = pm.MaxShock;
         var wide = new Box(box.Lo * (1m - shock), box.Hi * (1m + shock));
@@ -184,7 +424,8 @@ public static class RiskBands
         var k = 0;
         foreach (var (id, p) in account.Positions)
         {
-            var wideSens = Sens(catalog.Instrument(id), p, prices, wide, 0m);
+            var spec = catalog.Instrument(id);
+            var wideSens = Sens(spec, p, prices.Mark(id), prices.Price(spec.SettlementAsset), wide, 0m);
             pos += (factor * wideSens.EquityLambda) + (pm.PositionFloorRate * sens[k].NotionalLambda);
             k++;
         }

@@ -191,7 +191,12 @@ public static class LiquidationPlanner
 
         if (Ok(maxLots))
         {
-            return Smallest(0, maxLots, Ok);
+            // Excess is linear in the lots cut while the position stays in one bracket, so the line through 0 and
+            // maxLots lands on (or next to) the answer; the search below then needs two checks instead of ~log2(maxLots).
+            decimal Slack(Account a) => ExitSlack(a, catalog, prices, config, id);
+            var (s0, s1) = (Slack(account), Slack(After(maxLots)));
+            var guess = s0 < 0m && s1 > s0 ? (long)decimal.Ceiling(maxLots * (-s0 / (s1 - s0))) : 0L;
+            return Smallest(0, maxLots, Ok, guess);
         }
 
         long lo = 0, hi = maxLots;
@@ -211,9 +216,43 @@ public static class LiquidationPlanner
         return Ok(lo) ? Smallest(0, lo, Ok) : lo;
     }
 
-    /// <summary>Smallest n in (lo, hi] with ok(n), given ok(hi) and ok monotone on [lo, hi].</summary>
-    private static long Smallest(long lo, long hi, Func<long, bool> ok)
+    /// <summary>
+    /// Smallest n in (lo, hi] with ok(n), given ok(hi) and ok monotone on [lo, hi]. A <paramref name="guess"/> inside
+    /// (lo, hi) and its neighbour are checked first, which narrows the interval (to the answer itself when the guess is
+    /// right); bisection finishes. The answer does not depend on the guess.
+    /// </summary>
+    private static long Smallest(long lo, long hi, Func<long, bool> ok, long guess = 0)
     {
+        if (guess > lo && guess < hi)
+        {
+            if (ok(guess))
+            {
+                hi = guess;
+                if (guess - 1 > lo)
+                {
+                    if (!ok(guess - 1))
+                    {
+                        return guess;
+                    }
+
+                    hi = guess - 1;
+                }
+            }
+            else
+            {
+                lo = guess;
+                if (guess + 1 < hi)
+                {
+                    if (ok(guess + 1))
+                    {
+                        return guess + 1;
+                    }
+
+                    lo = guess + 1;
+                }
+            }
+        }
+
         while (hi - lo > 1)
         {
             var mid = lo + ((hi - lo) / 2);
@@ -228,6 +267,19 @@ public static class LiquidationPlanner
         }
 
         return hi;
+    }
+
+    /// <summary>Equity − exit level (of position <paramref name="id"/> for an isolated account): the quantity <see cref="Reached"/> needs non-negative.</summary>
+    private static decimal ExitSlack(Account account, RiskCatalog catalog, MarketPrices prices, RiskConfig config, string id)
+    {
+        var r = MarginEngine.Evaluate(account, catalog, prices, config.Portfolio);
+        if (account.Mode == MarginMode.Isolated)
+        {
+            var p = r.Positions.FirstOrDefault(x => x.InstrumentId == id);
+            return p is null ? 0m : (p.IsolatedEquity ?? 0m) - RiskStateMachine.ExitLevel(p.Maintenance, p.Notional, config.Thresholds);
+        }
+
+        return r.Equity - RiskStateMachine.ExitLevel(r.Maintenance, r.Notional, config.Thresholds);
     }
 
     private static bool Reached(Account account, RiskCatalog catalog, MarketPrices prices, RiskConfig config, string id)

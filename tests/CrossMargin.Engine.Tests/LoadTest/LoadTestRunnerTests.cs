@@ -40,6 +40,33 @@ public sealed class LoadTestRunnerTests
     }
 
     [Fact]
+    public async Task A_run_cancelled_during_setup_should_skip_injection_and_return_a_partial_report()
+    {
+        var runner = new LoadTestRunner(ConfigurationFactory.Default(), loadClock: new VirtualLoadClock());
+        using var cts = new CancellationTokenSource();
+        await cts.CancelAsync();
+        var settings = new LoadTestSettings { Accounts = 30, Instruments = 2, TickRate = 50, Duration = TimeSpan.FromSeconds(10), Journal = JournalTarget.InMemory };
+        var report = await runner.RunAsync(settings, null, cts.Token);
+        Assert.True(report.Partial);
+        Assert.Equal(0, report.Ticks);
+        Assert.True(report.JournalDrained);
+    }
+
+    [Fact]
+    public async Task A_run_should_report_the_work_per_tick()
+    {
+        var runner = new LoadTestRunner(ConfigurationFactory.Default(), loadClock: new VirtualLoadClock());
+        var settings = new LoadTestSettings { Accounts = 200, Instruments = 3, TickRate = 100, Duration = TimeSpan.FromSeconds(3), Drop = 0.5m, Journal = JournalTarget.InMemory };
+        var report = await runner.RunAsync(settings, null, CancellationToken.None);
+        Assert.Equal(300, report.Ticks);
+        Assert.True(report.RemarginsPerTick > 0, "a 50% crash re-margins accounts");
+        Assert.True(report.WokenPerTick > 0);
+        Assert.True(report.AllocatedBytesPerTick > 0);
+        Assert.True(report.JournalDrained);
+        Assert.Contains("work per tick", LoadTestHtml.Render(report), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Bad_settings_should_be_refused_with_the_option_named()
     {
         var runner = new LoadTestRunner(ConfigurationFactory.Default());

@@ -35,10 +35,24 @@ public sealed class JournalTargetTests
     }
 
     [Fact]
-    public void File_suffix_should_go_before_the_extension_of_sqlite_files_only()
+    public void Run_suffix_should_go_before_the_extension_of_sqlite_files_and_leave_inmem_alone()
     {
-        Assert.Equal("sqlite:./data/crash-cross.db", new JournalTarget(JournalKind.Sqlite, "./data/crash.db").WithFileSuffix("cross").ToString());
-        Assert.Equal(JournalTarget.InMemory, JournalTarget.InMemory.WithFileSuffix("cross"));
+        Assert.Equal("sqlite:./data/crash-cross.db", new JournalTarget(JournalKind.Sqlite, "./data/crash.db").WithRunSuffix("cross").ToString());
+        Assert.Equal(JournalTarget.InMemory, JournalTarget.InMemory.WithRunSuffix("cross"));
+    }
+
+    [Theory]
+    [InlineData("Host=db;Username=u", "cross", "crossmargin_cross")]
+    [InlineData("Host=db;Username=u;Search Path=runs", "isolated", "runs_isolated")]
+    [InlineData("Host=db;Username=u;Search Path=Runs,public", "whatif-1A2b", "runs_whatif_1a2b")]
+    public void Run_suffix_should_give_a_postgres_journal_its_own_schema(string connection, string suffix, string schema)
+    {
+        var target = new JournalTarget(JournalKind.Postgres, connection).WithRunSuffix(suffix);
+
+        Assert.Equal(JournalKind.Postgres, target.Kind);
+        Assert.Equal(schema, new Npgsql.NpgsqlConnectionStringBuilder(target.Location).SearchPath);
+        Assert.Equal("db", new Npgsql.NpgsqlConnectionStringBuilder(target.Location).Host);
+        Assert.NotEqual(target, new JournalTarget(JournalKind.Postgres, connection).WithRunSuffix(suffix == "cross" ? "isolated" : "cross"));
     }
 
     [Theory]

@@ -209,7 +209,8 @@ public class MarginProperties
                     moved = moved.WithPrice(asset, Pick(rng, band, trial));
                 }
 
-                var state = MarginEngine.State(MarginEngine.Evaluate(account, Fixtures.Catalog, moved, Pm), previous, config.Thresholds);
+                // The band's own state is the previous state the engine classifies with until the next wake-up.
+                var state = MarginEngine.State(MarginEngine.Evaluate(account, Fixtures.Catalog, moved, Pm), bands.State, config.Thresholds);
                 if (state != bands.State)
                 {
                     return false;
@@ -223,7 +224,8 @@ public class MarginProperties
     /// <summary>
     /// The band guarantee, aimed where it is tight: cross, isolated and portfolio accounts (half of them "tight" — one or
     /// two linear positions with USDT and optional BTC/ETH collateral, put next to a state boundary — where the bound is
-    /// nearly exact), every previous state, and target prices at every corner of the band box (all marks and collateral
+    /// nearly exact), every previous state (the state inside is classified with the band's own state as previous, as the
+    /// engine does once it has recorded it), and target prices at every corner of the band box (all marks and collateral
     /// prices at an edge at once, all 2^k combinations up to 128), each price alone at an edge, and points a hair inside
     /// the edges. A band 1.25× too wide fails this test (checked by widening the bands in a scratch copy).
     /// </summary>
@@ -254,7 +256,7 @@ public class MarginProperties
                 return moved;
             }
 
-            bool Same(MarketPrices p) => MarginEngine.State(MarginEngine.Evaluate(account, Fixtures.Catalog, p, Pm), previous, config.Thresholds) == bands.State;
+            bool Same(MarketPrices p) => MarginEngine.State(MarginEngine.Evaluate(account, Fixtures.Catalog, p, Pm), bands.State, config.Thresholds) == bands.State;
             decimal Hair(PriceBand b) => (b.High - b.Low) / 1_000m;
 
             var corners = dims.Count <= 7 ? 1 << dims.Count : 128;
@@ -286,7 +288,7 @@ public class MarginProperties
     }
 
     /// <summary>One or two linear positions (tight band bounds), optional BTC/ETH collateral, next to a state boundary.</summary>
-    private static (Account Account, MarketPrices Prices) TightAccount(System.Random rng, MarginMode mode)
+    internal static (Account Account, MarketPrices Prices) TightAccount(System.Random rng, MarginMode mode)
     {
         var events = new List<AccountEvent> { new CollateralDeposited("USDT", RandomBooks.LogMoney(rng, 200m, 50_000m)) };
         if (rng.Next(3) == 0)

@@ -101,6 +101,32 @@ internal static class RandomBooks
         return moved.WithPrice(spec.Underlying, rounded);
     }
 
+    /// <summary>
+    /// Prices with one instrument moved so the account (isolated: its first position) sits near (1 + <paramref name="offset"/>)
+    /// × its exit level, liquidation-ratio·MM + exit-buffer·notional (exact while the maintenance rate does not step),
+    /// when such a price exists.
+    /// </summary>
+    public static MarketPrices? NearExitLevel(Account account, MarketPrices prices, decimal offset, Risk.Portfolio.PortfolioMarginConfig? pm)
+    {
+        var id = account.Positions.Where(p => p.Value.Size != 0m).Select(p => p.Key).FirstOrDefault();
+        if (id is null)
+        {
+            return null;
+        }
+
+        var risk = Risk.Margin.MarginEngine.Evaluate(account, Fixtures.Catalog, prices, pm);
+        var (mm, notional) = account.Mode == MarginMode.Isolated
+            ? risk.Positions.Where(p => p.InstrumentId == id).Select(p => (p.Maintenance, p.Notional)).First()
+            : (risk.Maintenance, risk.Notional);
+        if (mm <= 0m)
+        {
+            return null;
+        }
+
+        var exit = Risk.States.RiskStateMachine.ExitLevel(mm, notional, Fixtures.Config.Thresholds);
+        return NearRatio(account, prices, decimal.Round(exit / mm * (1m + offset), 12), pm);
+    }
+
     /// <summary>Log-uniform amount in [lo, hi] (leverage then spans orders of magnitude).</summary>
     public static decimal LogMoney(System.Random rng, decimal lo, decimal hi) =>
         decimal.Round(lo * (decimal)Math.Pow((double)(hi / lo), rng.NextDouble()), 2);

@@ -67,14 +67,39 @@ public sealed record JournalTarget(JournalKind Kind, string Location)
         }
     }
 
-    /// <summary>The same journal with <paramref name="suffix"/> added to the SQLite file name (before its extension); other kinds unchanged.</summary>
-    /// <remarks>Used to keep the runs of <c>--compare-modes</c> in separate SQLite files. PostgreSQL runs share a database and are kept apart by <see cref="SimulationRequest.RunId"/>.</remarks>
-    public JournalTarget WithFileSuffix(string suffix)
+    /// <summary>Schema that <see cref="WithRunSuffix"/> suffixes when a PostgreSQL connection string names no search path.</summary>
+    public const string DefaultPostgresSchema = "crossmargin";
+
+    /// <summary>
+    /// The journal of a sibling run, kept apart from this one by <paramref name="suffix"/>: SQLite gets the suffix in its
+    /// file name, before the extension (<c>crash.db</c> → <c>crash-cross.db</c>); PostgreSQL gets its own schema, the
+    /// connection's first search-path schema (or <see cref="DefaultPostgresSchema"/>) with <c>_</c> and the suffix,
+    /// lower-cased, other characters than letters, digits and <c>_</c> turned into <c>_</c>
+    /// (<c>Search Path=crossmargin_cross</c>); in-memory is unchanged.
+    /// </summary>
+    /// <remarks>
+    /// Used by <c>simulate --compare-modes</c> (one journal per margin mode) and <c>what-if</c>'s default <c>--into</c>. A
+    /// journal holds one run, so sibling runs need their own SQLite file or PostgreSQL schema (the schema is created when
+    /// the run starts).
+    /// </remarks>
+    public JournalTarget WithRunSuffix(string suffix)
     {
-        if (Kind != JournalKind.Sqlite) return this;
-        var ext = Path.GetExtension(Location);
-        var stem = ext.Length == 0 ? Location : Location[..^ext.Length];
-        return this with { Location = $"{stem}-{suffix}{ext}" };
+        ArgumentException.ThrowIfNullOrWhiteSpace(suffix);
+        switch (Kind)
+        {
+            case JournalKind.Sqlite:
+                var ext = Path.GetExtension(Location);
+                var stem = ext.Length == 0 ? Location : Location[..^ext.Length];
+                return this with { Location = $"{stem}-{suffix}{ext}" };
+            case JournalKind.Postgres:
+                var builder = new Npgsql.NpgsqlConnectionStringBuilder(Location);
+                var first = string.IsNullOrWhiteSpace(builder.SearchPath) ? DefaultPostgresSchema : builder.SearchPath.Split(',')[0].Trim().Trim('"');
+                var name = new string($"{first}_{suffix}".ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) || c == '_' ? c : '_').ToArray());
+                builder.SearchPath = name.Length > 63 ? name[..63] : name; // PostgreSQL identifiers hold 63 bytes
+                return this with { Location = builder.ConnectionString };
+            default:
+                return this;
+        }
     }
 
     /// <summary>The command-line form; a PostgreSQL password is masked so the text can be logged and written to reports.</summary>

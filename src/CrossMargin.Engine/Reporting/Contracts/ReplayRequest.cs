@@ -11,8 +11,14 @@ public sealed record ReplayRequest
     /// <summary>Stop after this point (<c>--to</c>); null replays everything and checks the recorded hash.</summary>
     public ReplayPoint? To { get; init; }
 
-    /// <summary>The run to replay in a journal that holds several (PostgreSQL); null for the only or latest run.</summary>
+    /// <summary>
+    /// The run the journal must hold (<c>--run</c>); null accepts the journal's run. A journal (a SQLite file, a PostgreSQL
+    /// schema) holds one run, so a journal holding another run is refused.
+    /// </summary>
     public string? RunId { get; init; }
+
+    /// <summary>Start accounts from their latest snapshot at or below <see cref="To"/> when the journal has snapshots (default); false folds every event from the first (<c>--no-snapshots</c>).</summary>
+    public bool UseSnapshots { get; init; } = true;
 
     /// <summary>How many accounts <see cref="ReplayState.Accounts"/> lists (the closest to liquidation first).</summary>
     public int TopAccounts { get; init; } = 20;

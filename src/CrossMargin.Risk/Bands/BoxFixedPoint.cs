@@ -1,0 +1,190 @@
+using System.Runtime.CompilerServices;
+using CrossMargin.Risk.Margin;
+using CrossMargin.Risk.Model;
+
+namespace CrossMargin.Risk.Bands;
+
+/// <summary>
+/// A floating-point copy of the bound ρ(b) of <see cref="RiskBands"/>, used to steer the exact decimal bisection for the
+/// box fixed point b = ρ(b): at each step it says on which side of the fixed point the midpoint lies, so the exact ρ is
+/// evaluated only where the answer is too close to call, and once at the end (where the bisection's best band comes
+/// from). The steps taken, and so the band, are exactly those of the plain decimal bisection; floating point never
+/// enters a price, a band or a money amount. Where a bracket cap lies within floating-point reach of the notional
+/// bound (the maintenance rate steps there), or the margin rule is neither a bracket table nor linear in size, the
+/// guide declares itself unsure. Cross and isolated accounts; one instance per band computation.
+/// </summary>
+internal sealed class BoxFixedPoint
+{
+    /// <summary>Relative gap below which the floating-point comparison is not trusted (its error is near 10⁻¹³).</summary>
+    private const double Margin = 1e-9;
+
+    private static readonly ConditionalWeakTable<BracketTable, double[][]> Steps = new();
+
+    private readonly bool isolated;
+    private readonly double[] x, ps, q, c, cs, a, iso, ratios, buffers, numerators;
+    private readonly int[] boundaries; // boundaries that limit ρ, exactly as the exact ρ skips them (the exit level last)
+    private readonly bool[] linear;
+    private readonly MarginRule[] rules;
+    private readonly double[]?[] caps, rates;
+    private readonly double collateral; // Σ price·|balance|·haircut bound (times Hi gives the collateral Λ)
+    private readonly double poolNumerator;
+    private readonly double maxWidth;
+    private bool nearStep; // the last F met a bracket cap within floating-point reach: its answer is not trusted
+
+    /// <summary>
+    /// Copies the inputs of ρ(b) to doubles. <paramref name="boundaries"/> (not copied; not changed) says how many of the
+    /// boundaries per row of <paramref name="numerators"/> count — one entry for cross, one per position for isolated —
+    /// and must be what the exact ρ uses, or the guide would steer the bisection to another fixed point.
+    /// </summary>
+    public BoxFixedPoint(
+        bool isolated, InstrumentSpec[] specs, Position[] positions, decimal[] marks, decimal[] settlementPrices,
+        decimal collateralBound, decimal[] ratios, decimal[] buffers, decimal[] numerators, int[] boundaries, decimal poolNumerator, decimal maxWidth)
+    {
+        (this.isolated, this.boundaries) = (isolated, boundaries);
+        var n = specs.Length;
+        (x, ps, q, c, cs, a, iso) = (new double[n], new double[n], new double[n], new double[n], new double[n], new double[n], new double[n]);
+        (linear, rules, caps, rates) = (new bool[n], new MarginRule[n], new double[n][], new double[n][]);
+        for (var k = 0; k < n; k++)
+        {
+            var spec = specs[k];
+            (x[k], ps[k]) = ((double)marks[k], (double)settlementPrices[k]);
+            (q[k], c[k], cs[k]) = ((double)positions[k].Size, (double)positions[k].Cost, (double)spec.ContractSize);
+            a[k] = (double)(Math.Abs(positions[k].Size) * spec.ContractSize);
+            iso[k] = isolated ? Math.Abs((double)positions[k].IsolatedMargin) : 0d;
+            linear[k] = spec.Kind == InstrumentKind.LinearPerpetual;
+            rules[k] = spec.Margin;
+            if (spec.Margin is BracketTable table)
+            {
+                var steps = Steps.GetValue(table, Build);
+                (caps[k], rates[k]) = (steps[0], steps[1]);
+            }
+        }
+
+        collateral = (double)collateralBound;
+        this.ratios = Array.ConvertAll(ratios, r => (double)r);
+        this.buffers = Array.ConvertAll(buffers, r => (double)r);
+        this.numerators = Array.ConvertAll(numerators, r => (double)r);
+        this.poolNumerator = (double)poolNumerator;
+        this.maxWidth = (double)maxWidth;
+    }
+
+    /// <summary>
+    /// Which side of the fixed point <paramref name="b"/> lies on: +1 when ρ(b) = b for certain (f(b) exceeds b by far
+    /// more than floating-point error), −1 when ρ(b) &lt; b for certain, 0 when it is too close to tell (the caller then
+    /// evaluates the exact ρ).
+    /// </summary>
+    public int Side(decimal b)
+    {
+        var d = (double)b;
+        var f = F(d);
+        return nearStep ? 0 : f >= d * (1d + Margin) ? 1 : f <= d * (1d - Margin) ? -1 : 0;
+    }
+
+    /// <summary>True when ρ(<paramref name="b"/>), for b above the fixed point, is certainly below <paramref name="value"/>.</summary>
+    public bool Below(decimal b, decimal value) => F((double)b) <= (double)value * (1d - Margin) && !nearStep;
+
+    /// <summary>min over boundaries of safety·|g| / Λ(b), the same bound as the exact ρ without the cap at b.</summary>
+    private double F(double b)
+    {
+        nearStep = false;
+        var (lo, hi) = (1d - b, 1d + b);
+        var coll = hi * collateral;
+        double e = 0d, mm = 0d, nn = 0d, f = double.MaxValue;
+        if (isolated)
+        {
+            f = Width(poolNumerator, coll);
+        }
+
+        for (var k = 0; k < x.Length; k++)
+        {
+            var (pe, pm, pn) = Sens(k, lo, hi);
+            if (isolated)
+            {
+                for (var j = 0; j < boundaries[k]; j++)
+                {
+                    f = Math.Min(f, Width(numerators[(k * ratios.Length) + j], pe + (ratios[j] * pm) + (buffers[j] * pn)));
+                }
+            }
+            else
+            {
+                (e, mm, nn) = (e + pe, mm + pm, nn + pn);
+            }
+        }
+
+        if (!isolated)
+        {
+            for (var j = 0; j < boundaries[0]; j++)
+            {
+                f = Math.Min(f, Width(numerators[j], coll + e + (ratios[j] * mm) + (buffers[j] * nn)));
+            }
+        }
+
+        return f;
+    }
+
+    private double Width(double numerator, double lambda) => lambda == 0d ? maxWidth : numerator / lambda;
+
+    private (double E, double M, double N) Sens(int k, double lo, double hi)
+    {
+        var psHi = hi * ps[k];
+        if (a[k] == 0d)
+        {
+            return (psHi * iso[k], 0d, 0d);
+        }
+
+        double uMax, nMax, xLambdaUnit;
+        if (linear[k])
+        {
+            uMax = cs[k] * Math.Max(Math.Abs((q[k] * hi * x[k]) - c[k]), Math.Abs((q[k] * lo * x[k]) - c[k]));
+            nMax = a[k] * hi * x[k];
+            xLambdaUnit = hi * hi * ps[k] * a[k] * x[k];
+        }
+        else
+        {
+            uMax = cs[k] * Math.Max(Math.Abs(c[k] - (q[k] / (lo * x[k]))), Math.Abs(c[k] - (q[k] / (hi * x[k]))));
+            nMax = a[k] / (lo * x[k]);
+            xLambdaUnit = hi * ps[k] * a[k] / (lo * lo * x[k]);
+        }
+
+        var r = Slope(k, nMax);
+        return (xLambdaUnit + (psHi * (uMax + iso[k])), (xLambdaUnit * r) + (psHi * r * nMax), xLambdaUnit + (psHi * nMax));
+    }
+
+    /// <summary>The rule's largest maintenance rate up to <paramref name="nMax"/> (brackets: the rate of the bracket holding it).</summary>
+    private double Slope(int k, double nMax)
+    {
+        if (caps[k] is { } cap)
+        {
+            var r = rates[k]!;
+            for (var j = 0; j < cap.Length; j++)
+            {
+                // Where the decimal notional could fall on the other side of a cap, the rate (a step) is uncertain.
+                nearStep |= Math.Abs(cap[j] - nMax) <= Margin * cap[j];
+                if (cap[j] >= nMax)
+                {
+                    return r[j];
+                }
+            }
+
+            return r[^1];
+        }
+
+        // A linear-in-size rule's slope does not depend on the notional; any other rule may step anywhere: not trusted.
+        nearStep |= rules[k] is not LinearInSizeRule;
+        return (double)rules[k].MaxMaintenanceSlope(nMax >= (double)decimal.MaxValue ? decimal.MaxValue : (decimal)nMax);
+    }
+
+    private static double[][] Build(BracketTable table)
+    {
+        var caps = new double[table.Brackets.Length];
+        var rates = new double[table.Brackets.Length];
+        var max = 0m;
+        for (var j = 0; j < table.Brackets.Length; j++)
+        {
+            max = Math.Max(max, table.Brackets[j].MaintenanceRate);
+            (caps[j], rates[j]) = ((double)table.Brackets[j].NotionalCap, (double)max);
+        }
+
+        return [caps, rates];
+    }
+}
