@@ -36,7 +36,7 @@ internal sealed class CliApp
         Root.SetAction((parse, ct) => runner.RunAsync(parse, "crossmargin", _ =>
         {
             // Reached only without a command (with --print-config the runner printed and returned already).
-            console.Error.WriteLine("crossmargin: a command is required: simulate, replay, what-if, journal or loadtest (see crossmargin --help)");
+            console.Error.WriteLine("crossmargin: a command is required: simulate, replay, what-if, journal, loadtest, node or cluster (see crossmargin --help)");
             return Task.FromResult(ExitCodes.BadInput);
         }, ct));
     }

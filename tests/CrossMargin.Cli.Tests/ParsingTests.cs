@@ -110,7 +110,7 @@ public sealed class ParsingTests : IDisposable
         var result = await _cli.RunAsync(EngineServices.None);
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("a command is required: simulate, replay, what-if, journal or loadtest", result.Error, StringComparison.Ordinal);
+        Assert.Contains("a command is required: simulate, replay, what-if, journal, loadtest, node or cluster", result.Error, StringComparison.Ordinal);
     }
 
     [Fact]

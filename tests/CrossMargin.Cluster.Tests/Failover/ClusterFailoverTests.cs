@@ -38,7 +38,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
         MaxInFlight = 256,
     };
 
-    [Fact]
+    [FailoverFact]
     public async Task Killed_node_should_have_its_shards_owned_elsewhere_and_the_run_should_finish_with_nothing_lost()
     {
         await using var cluster = await FailoverCluster.StartAsync(output);
@@ -59,7 +59,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
         await AssertRunCompleteAsync(cluster, result);
     }
 
-    [Fact]
+    [FailoverFact]
     public async Task Paused_node_should_lose_its_shards_and_have_its_late_writes_refused_after_it_resumes()
     {
         await using var cluster = await FailoverCluster.StartAsync(output);
@@ -111,7 +111,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
         throw new Xunit.Sdk.XunitException($"{node.Name} did not log {what} within {bound.TotalSeconds:0}s:\n{string.Join('\n', node.ReadLog().Split('\n').TakeLast(40))}");
     }
 
-    [Fact]
+    [FailoverFact]
     public async Task Nodes_should_reconnect_and_go_on_after_postgres_restarts_during_a_run()
     {
         await using var cluster = await FailoverCluster.StartAsync(output);
