@@ -1,3 +1,4 @@
+using CrossMargin.Benchmarks.Shared;
 using System.Globalization;
 using BenchmarkDotNet.Running;
 using CrossMargin.Actors.Benchmarks.Bdn;
@@ -18,17 +19,7 @@ if (list.Count >= 3 && list[0] == IdleMemoryProbe.ChildFlag)
 if (list.Count >= 1 && list[0] == "--profile")
     return await ProfileRunner.RunAsync(list[1..]);
 
-var resultsIndex = list.IndexOf("--results");
-if (resultsIndex >= 0)
-{
-    if (resultsIndex + 1 >= list.Count) throw new ArgumentException("--results needs a directory");
-    BdnConfig.ReportsPath = Path.GetFullPath(list[resultsIndex + 1]);
-    list.RemoveRange(resultsIndex, 2);
-}
-else
-{
-    BdnConfig.ReportsPath = RepoPaths.DefaultResultsPath();
-}
+BdnConfig.ReportsPath = BenchmarkResults.TakeFolder(list, "actors");
 
 if (list.Remove("--quick"))
 {
@@ -56,29 +47,3 @@ var summaries = BenchmarkSwitcher.FromTypes([typeof(PingPongBenchmarks), typeof(
 var idle = await IdleMemoryReport.WriteAsync(BdnConfig.ReportsPath, QuickRunner.FanOutTargets);
 Console.WriteLine($"Idle-memory table written to {idle}");
 return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
-
-/// <summary>Writes to the console and to a copy (the quick tables' results file).</summary>
-internal sealed class TeeWriter(TextWriter first, TextWriter second) : TextWriter
-{
-    public override System.Text.Encoding Encoding => first.Encoding;
-
-    public override void Write(char value)
-    {
-        first.Write(value);
-        second.Write(value);
-    }
-
-    public override void Write(string? value)
-    {
-        first.Write(value);
-        second.Write(value);
-    }
-
-    public override void WriteLine(string? value)
-    {
-        first.WriteLine(value);
-        second.WriteLine(value);
-    }
-
-    public override void Flush() => first.Flush();
-}

@@ -1,3 +1,4 @@
+using CrossMargin.Benchmarks.Shared;
 using System.Globalization;
 using BenchmarkDotNet.Running;
 using CrossMargin.Engine.Benchmarks;
@@ -10,13 +11,13 @@ using CrossMargin.Engine.Benchmarks.Quick;
 //   (default) or --bdn  BenchmarkDotNet suites QuietTick, WakeTick, Cascade; reports (Markdown + JSON) in benchmarks/results/engine/
 //   --results DIR       where results go instead
 var list = args.ToList();
-var results = ResultsPath.FindOrArgument(list);
+var results = BenchmarkResults.TakeFolder(list, "engine");
 
 if (list.Remove("--quick"))
 {
     Directory.CreateDirectory(results);
     var table = new StringWriter(CultureInfo.InvariantCulture);
-    QuickRunner.Run(QuickOptions.Parse(list), new Tee(Console.Out, table));
+    QuickRunner.Run(QuickOptions.Parse(list), new TeeWriter(Console.Out, table));
     var file = Path.Combine(results, $"quick-{DateTime.UtcNow:yyyyMMdd-HHmm}.md");
     File.WriteAllText(file, table.ToString());
     Console.WriteLine($"written to {file}");

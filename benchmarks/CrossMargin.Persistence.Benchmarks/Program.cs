@@ -1,3 +1,4 @@
+using CrossMargin.Benchmarks.Shared;
 using System.Diagnostics;
 using System.Globalization;
 using CrossMargin.Persistence.Batching;
@@ -17,7 +18,7 @@ using NpgsqlTypes;
 var quick = args.Contains("--quick");
 var backendArg = args.SkipWhile(a => a != "--backend").Skip(1).FirstOrDefault() ?? "all";
 // Everything printed also goes to benchmarks/results/journal/<quick|full>-<date>.md (or --results DIR).
-var resultsFolder = ResultsFolder(args);
+var resultsFolder = BenchmarkResults.TakeFolder(args.ToList(), "journal");
 var consoleOut = Console.Out;
 var resultsCopy = new StringWriter(CultureInfo.InvariantCulture);
 Console.SetOut(new TeeWriter(consoleOut, resultsCopy));
@@ -381,53 +382,4 @@ static void Check(bool condition, string message)
     {
         throw new InvalidOperationException(message);
     }
-}
-
-// benchmarks/results/journal under the repository root (the folder holding CrossMarginActors.sln), or --results DIR.
-static string ResultsFolder(string[] args)
-{
-    var i = Array.IndexOf(args, "--results");
-    if (i >= 0)
-    {
-        return i + 1 < args.Length ? Path.GetFullPath(args[i + 1]) : throw new ArgumentException("--results needs a directory");
-    }
-
-    foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
-    {
-        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "CrossMarginActors.sln")))
-            {
-                return Path.Combine(dir.FullName, "benchmarks", "results", "journal");
-            }
-        }
-    }
-
-    throw new InvalidOperationException($"cannot find CrossMarginActors.sln above {Environment.CurrentDirectory}; run from inside the repository or pass --results DIR");
-}
-
-/// <summary>Writes to the console and to a copy (the results file).</summary>
-internal sealed class TeeWriter(TextWriter first, TextWriter second) : TextWriter
-{
-    public override System.Text.Encoding Encoding => first.Encoding;
-
-    public override void Write(char value)
-    {
-        first.Write(value);
-        second.Write(value);
-    }
-
-    public override void Write(string? value)
-    {
-        first.Write(value);
-        second.Write(value);
-    }
-
-    public override void WriteLine(string? value)
-    {
-        first.WriteLine(value);
-        second.WriteLine(value);
-    }
-
-    public override void Flush() => first.Flush();
 }
