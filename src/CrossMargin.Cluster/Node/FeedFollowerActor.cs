@@ -96,25 +96,7 @@ internal sealed class FeedFollowerActor : ReceiveActor
         }
     }
 
-    private void Publish()
-    {
-        var mark = _feed.Mark;
-        var index = _feed.Index;
-        _w.Board.Update(p =>
-        {
-            if (_isInstrument)
-            {
-                p = p.WithMark(_feed.Symbol, mark);
-            }
-
-            foreach (var a in _assets)
-            {
-                p = p.WithPrice(a, index);
-            }
-
-            return p;
-        });
-    }
+    private void Publish() => _w.Board.Publish(_feed, _isInstrument, _assets);
 }
 
 /// <summary>Asks a <see cref="FeedFollowerActor"/> for the highest feed sequence number it has folded (a <see cref="long"/>).</summary>

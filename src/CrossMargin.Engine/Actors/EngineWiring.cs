@@ -54,6 +54,32 @@ public sealed class PriceBoard(MarketPrices initial)
             _prices = update(_prices);
         }
     }
+    /// <summary>
+    /// Publishes a feed's current prices: its mark as the instrument's mark (when <paramref name="isInstrument"/>) and its
+    /// index as the price of every asset in <paramref name="assetsPriced"/>. Called by the feed that owns the symbol (or,
+    /// on a cluster node, by the actor following that feed's journal).
+    /// </summary>
+    public void Publish(PriceFeed feed, bool isInstrument, IReadOnlyList<string> assetsPriced)
+    {
+        ArgumentNullException.ThrowIfNull(feed);
+        ArgumentNullException.ThrowIfNull(assetsPriced);
+        var mark = feed.Mark;
+        var index = feed.Index;
+        Update(p =>
+        {
+            if (isInstrument)
+            {
+                p = p.WithMark(feed.Symbol, mark);
+            }
+
+            foreach (var a in assetsPriced)
+            {
+                p = p.WithPrice(a, index);
+            }
+
+            return p;
+        });
+    }
 }
 
 /// <summary>

@@ -180,25 +180,7 @@ public sealed class PriceFeedActor : ReceivePersistentActor
         });
     }
 
-    private void Publish()
-    {
-        var mark = _feed.Mark;
-        var index = _feed.Index;
-        _w.Board.Update(p =>
-        {
-            if (_isInstrument)
-            {
-                p = p.WithMark(_feed.Symbol, mark);
-            }
-
-            foreach (var a in _assets)
-            {
-                p = p.WithPrice(a, index);
-            }
-
-            return p;
-        });
-    }
+    private void Publish() => _w.Board.Publish(_feed, _isInstrument, _assets);
 
     private static long[] SortedDistinct(List<long> ids)
     {
