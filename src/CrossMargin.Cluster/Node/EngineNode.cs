@@ -161,6 +161,13 @@ public sealed class EngineNode : IAsyncDisposable
             var persistence = (options.Persistence ?? new PersistenceSettings()) with { Plugin = JournalPlugin.Postgres, ConnectionString = pooled.ConnectionString };
             var journalOptions = JournalFactory.ToOptions(persistence) with
             {
+                // Plain INSERTs, never COPY: each write holds the journal's cluster-wide write lock (an advisory
+                // transaction lock) and, after the fence, FOR SHARE locks on its lease rows. A node frozen (SIGSTOP,
+                // starvation) mid-COPY leaves its session "active" waiting for COPY data, which the database's
+                // idle_in_transaction_session_timeout does not cover, so every node's writes and the takeover of the
+                // frozen node's leases waited until it resumed. Between INSERT statements the session is idle in
+                // transaction, so that timeout ends a frozen writer's transaction and frees the locks.
+                PostgresInsertMode = CrossMargin.Persistence.Sql.Dialects.PostgresInsertMode.Insert,
                 Fence = new EpochFence(held, store.ShardCount),
                 RefreshInterval = options.JournalRefreshInterval,
             };
