@@ -4,6 +4,7 @@ using CrossMargin.Cluster.Messaging;
 using CrossMargin.Cluster.Node;
 using CrossMargin.Cluster.Schema;
 using CrossMargin.Cluster.Sharding;
+using CrossMargin.Cluster.Tests.Infrastructure;
 using CrossMargin.Engine.Scenarios;
 using Npgsql;
 
@@ -41,21 +42,8 @@ internal sealed class NodeTestCluster : IAsyncDisposable
         return cluster;
     }
 
-    public ClusterSettings Settings(string name) => new ClusterSettings
-    {
-        NodeName = name,
-        Connection = Connection,
-        ShardCount = Shards,
-        HeartbeatInterval = TimeSpan.FromMilliseconds(200),
-        FailureTimeout = TimeSpan.FromMilliseconds(1200),
-        LeaseTtl = TimeSpan.FromMilliseconds(1500),
-        RenewInterval = TimeSpan.FromMilliseconds(300),
-        StopMargin = TimeSpan.FromMilliseconds(300),
-        InboxPollInterval = TimeSpan.FromMilliseconds(100),
-        RebalanceInterval = TimeSpan.FromMilliseconds(300),
-        ConnectAttempts = 3,
-        ConnectRetryInterval = TimeSpan.FromMilliseconds(200),
-    }.Validate();
+    // The library tests' fast timings: one set for every in-process cluster test.
+    public ClusterSettings Settings(string name) => TestNode.FastSettings(Connection, name, Shards);
 
     public async Task<EngineNode> StartNodeAsync(string name)
     {
