@@ -32,7 +32,8 @@ public sealed record SqlJournalOptions(SqlBackend Backend, string ConnectionStri
 
     /// <summary>
     /// Optional check run inside every write transaction before rows are inserted (a cluster node's epoch fence); it
-    /// may also stamp each row's writer id. Null (the default): no check.
+    /// may also stamp each row's writer id. A <see cref="Snapshot.SqlSnapshotStore"/> opened with these options runs the
+    /// same check before every snapshot save and delete. Null (the default): no check.
     /// </summary>
     public IWriteFence? Fence { get; init; }
 }

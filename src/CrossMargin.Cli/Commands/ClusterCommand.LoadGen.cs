@@ -138,11 +138,19 @@ internal sealed partial class ClusterCommand
             return ExitCodes.Success;
         }
 
+        // The last reply does not end the cascade the run set off: wait until the cluster is quiet, then audit.
+        var quiet = await ClusterQuiescence.WaitAsync(connection, ClusterQuiescence.DefaultQuietFor, QuietBound, inv.CancellationToken).ConfigureAwait(false);
+        inv.Console.Line(quiet is { } waited
+            ? string.Create(CultureInfo.InvariantCulture, $"cluster quiet after {waited.TotalSeconds:0.0} s (no inbox message pending, no journal write for {ClusterQuiescence.DefaultQuietFor.TotalSeconds:0} s)")
+            : string.Create(CultureInfo.InvariantCulture, $"cluster still busy after {QuietBound.TotalSeconds:0} s: auditing anyway (a cascade may still be running)"));
         var audit = await ClusterJournalAudit.RunAsync(connection, scenario, result.Acknowledged, inv.CancellationToken).ConfigureAwait(false);
         inv.Console.Line($"audit of the journal ({ReportFormat.Count(audit.Events)} events, {ReportFormat.Count(audit.PersistenceIds)} streams):");
         inv.Console.Line(audit.Describe());
         return audit.AllHeld ? ExitCodes.Success : ExitCodes.InvariantViolation;
     }
+
+    /// <summary>Longest <c>--verify</c> waits for the cluster to go quiet before auditing.</summary>
+    private static readonly TimeSpan QuietBound = TimeSpan.FromSeconds(60);
 
     private static Table LoadGenTable(LoadGenResult r, LoadGenOptions options)
     {

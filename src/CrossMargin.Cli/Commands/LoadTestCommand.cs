@@ -101,6 +101,43 @@ internal sealed partial class LoadTestCommand
         CustomParser = r => Number(r, 0, 0.9),
     };
 
+    public Option<CascadeMode> Cascade { get; } = new("--cascade")
+    {
+        Description = "how cascade rounds run against the ticks: spread (between ticks, at most --round-actions per round, as a live engine) or inline (every round on the tick that set the cascade off, as simulate)",
+        HelpName = "spread|inline",
+        DefaultValueFactory = _ => CascadeMode.Spread,
+        CustomParser = r =>
+        {
+            var text = r.Tokens.Count == 0 ? "" : r.Tokens[^1].Value;
+            switch (text)
+            {
+                case "spread":
+                    return CascadeMode.Spread;
+                case "inline":
+                    return CascadeMode.Inline;
+                default:
+                    r.AddError($"--cascade: '{text}' is not a cascade mode; accepted spread, inline");
+                    return CascadeMode.Spread;
+            }
+        },
+    };
+
+    public Option<int> RoundActions { get; } = new("--round-actions")
+    {
+        Description = $"with --cascade spread: fills and waterfalls per round (the rest wait for the next), {LoadTestSettings.MinRoundActions}..{LoadTestSettings.MaxRoundActions:#,0}",
+        HelpName = "N",
+        DefaultValueFactory = _ => 64,
+        CustomParser = r => OptionParsing.IntInRange(r, LoadTestSettings.MinRoundActions, LoadTestSettings.MaxRoundActions) ?? 0,
+    };
+
+    public Option<TimeSpan> RoundInterval { get; } = new("--round-interval")
+    {
+        Description = "with --cascade spread: while behind schedule, a round still runs at least this often (unit ms, s; ms without one), 0.1ms..10s",
+        HelpName = "T",
+        DefaultValueFactory = _ => TimeSpan.FromMilliseconds(5),
+        CustomParser = r => Span(r, "ms", TimeSpan.FromMilliseconds(0.1), TimeSpan.FromSeconds(10), "0.1ms..10s"),
+    };
+
     public Option<ulong?> Seed { get; } = new("--seed")
     {
         Description = "seed of the population and the price noise, 0..18446744073709551615 (default 42)",
@@ -138,7 +175,8 @@ internal sealed partial class LoadTestCommand
     {
         var command = new Command("loadtest", "inject ticks open-loop at a fixed rate (or step up to saturation), measure latencies and throughput, write report.json and report.html")
         {
-            Accounts, Instruments, TickRate, Duration, StepUp, StepDuration, StepFactor, MaxRate, P99Bound, BacklogBound, Drop, Seed, Journal, Report,
+            Accounts, Instruments, TickRate, Duration, StepUp, StepDuration, StepFactor, MaxRate, P99Bound, BacklogBound, Drop, Cascade, RoundActions, RoundInterval,
+            Seed, Journal, Report,
         };
         command.SetAction((parse, ct) => runner.RunAsync(parse, "loadtest", ExecuteAsync, ct));
         var compare = new Command("compare", "print the ratio B/A of every figure of two load-test reports and flag regressions (exit 1 if any)")
@@ -170,6 +208,9 @@ internal sealed partial class LoadTestCommand
             Drop = (decimal)p.GetValue(Drop),
             Seed = p.GetValue(Seed) ?? 42,
             Journal = journal,
+            Cascade = p.GetValue(Cascade),
+            RoundActions = p.GetValue(RoundActions),
+            RoundInterval = p.GetValue(RoundInterval),
         };
         if (settings.Errors() is { Count: > 0 } errors)
         {
@@ -192,7 +233,7 @@ internal sealed partial class LoadTestCommand
         var runner = inv.Require(inv.Services.LoadTest, "loadtest");
         inv.Console.Line($"loadtest: {settings.Accounts:#,0} accounts, {settings.Instruments} instruments, " +
             (settings.StepUp ? $"step-up from {settings.TickRate:#,0} ticks/s" : $"{settings.TickRate:#,0} ticks/s for {settings.Duration.TotalSeconds:0.###} s") +
-            $", journal {journal}");
+            $", cascade {(settings.Cascade == CascadeMode.Inline ? "inline" : "spread")}, journal {journal}");
         var report = await ProgressDisplay.RunAsync<LoadTestProgress, LoadTestReport>(inv.Console, "loadtest", inv.Time, Rows,
             progress => runner.RunAsync(settings, progress, inv.CancellationToken)).ConfigureAwait(false);
         var table = new Table().AddColumn("figure").AddColumn("value");

@@ -70,6 +70,14 @@ public sealed record ClusterSettings
     /// <summary>Fallback poll of an inbox when no NOTIFY arrives.</summary>
     public TimeSpan InboxPollInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// How long a completed inbox message and its stored reply are kept (counted from completion, database clock) before
+    /// the purge deletes them. Within it a re-sent command id is answered from the stored reply; after it the command
+    /// would be enqueued and run again, unless the target still remembers its receipt. Must exceed every client's retry
+    /// window. Default 1 hour.
+    /// </summary>
+    public TimeSpan InboxRetention { get; init; } = TimeSpan.FromHours(1);
+
     /// <summary>How often a node recomputes its fair share and acquires or hands off leases.</summary>
     public TimeSpan RebalanceInterval { get; init; } = TimeSpan.FromSeconds(2);
 
@@ -104,6 +112,7 @@ public sealed record ClusterSettings
             RenewInterval = reader.Duration("renew-interval", d.RenewInterval),
             StopMargin = reader.Duration("stop-margin", d.StopMargin),
             InboxPollInterval = reader.Duration("inbox.poll-interval", d.InboxPollInterval),
+            InboxRetention = reader.Duration("inbox.retention", d.InboxRetention),
             RebalanceInterval = reader.Duration("rebalance-interval", d.RebalanceInterval),
             ConnectAttempts = reader.Int("connect-attempts", null, d.ConnectAttempts),
             ConnectRetryInterval = reader.Duration("connect-retry-interval", d.ConnectRetryInterval),
@@ -158,6 +167,7 @@ public sealed record ClusterSettings
         Positive("renew-interval", RenewInterval);
         Positive("stop-margin", StopMargin);
         Positive("inbox.poll-interval", InboxPollInterval);
+        Positive("inbox.retention", InboxRetention);
         Positive("rebalance-interval", RebalanceInterval);
         Positive("connect-retry-interval", ConnectRetryInterval);
         if (FailureTimeout <= HeartbeatInterval)

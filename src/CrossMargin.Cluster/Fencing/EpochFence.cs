@@ -10,7 +10,8 @@ namespace CrossMargin.Cluster.Fencing;
 /// <summary>
 /// The journal's write fence on a cluster node: a stream's rows are written only while this node holds the lease of
 /// the stream's resource, under the same epoch, unexpired by the database clock. Plug into
-/// <c>SqlJournalOptions.Fence</c>; the journal must be on the cluster's PostgreSQL database.
+/// <c>SqlJournalOptions.Fence</c>; the journal and the snapshot store opened with those options (their saves and deletes
+/// are fenced the same way) must be on the cluster's PostgreSQL database.
 /// </summary>
 /// <remarks>
 /// <para>Inside the write transaction it runs <c>SELECT resource, epoch FROM cm_cluster_leases WHERE resource = ANY(..)

@@ -19,6 +19,8 @@ namespace CrossMargin.Cluster.Inbox;
 /// handle it, then <see cref="CompleteAsync(InboxMessage, byte[], Lease?, CancellationToken)"/> stores the reply and
 /// marks it done in one transaction (optionally fenced by the target's lease) and notifies the sender. Complete only
 /// once the effect is journaled; a message not completed is delivered again to the next owner.</para>
+/// <para>Completed messages and their replies are deleted by <see cref="InboxRetention"/> once older than
+/// <c>crossmargin.cluster.inbox.retention</c>; after that a re-sent command id counts as new.</para>
 /// <para>Thread-safe. One LISTEN connection per instance, opened on first use.</para>
 /// </remarks>
 public sealed class ClusterInbox : IAsyncDisposable
@@ -209,7 +211,8 @@ public sealed class ClusterInbox : IAsyncDisposable
     /// Stores <paramref name="reply"/> for the message's command and marks the message done, in one transaction, then
     /// notifies the sender. When <paramref name="fence"/> is given the transaction first checks that lease is still
     /// live with its epoch (a stale owner cannot complete). Returns false when the message was already done (the first
-    /// reply stays).
+    /// reply stays) or is gone (purged by <see cref="InboxRetention"/>); then nothing is stored, so a late completion
+    /// never leaves a reply without its message.
     /// </summary>
     /// <exception cref="Persistence.Sql.Fencing.WriteFencedException">The fence lease is gone: nothing was stored.</exception>
     public async Task<bool> CompleteAsync(InboxMessage message, byte[] reply, Lease? fence, CancellationToken cancellationToken = default)
@@ -230,8 +233,11 @@ public sealed class ClusterInbox : IAsyncDisposable
             updated = await done.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await using (var store = new NpgsqlCommand("INSERT INTO cm_cluster_replies (command_id, payload) VALUES (@c, @p) ON CONFLICT (command_id) DO NOTHING", connection, tx))
+        // Only the completion that marked the row done stores the reply: an already-done row has its reply (same
+        // transaction), and a purged one must not get an orphan reply that the retention would never delete.
+        if (updated > 0)
         {
+            await using var store = new NpgsqlCommand("INSERT INTO cm_cluster_replies (command_id, payload) VALUES (@c, @p) ON CONFLICT (command_id) DO NOTHING", connection, tx);
             store.Parameters.AddWithValue("c", message.CommandId);
             store.Parameters.AddWithValue("p", reply);
             await store.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -298,7 +304,9 @@ public sealed class ClusterInbox : IAsyncDisposable
 
     private async Task ForgetCompletedAsync(HashSet<long> delivered, CancellationToken cancellationToken)
     {
-        await using var command = _store.DataSource.CreateCommand("SELECT id FROM cm_cluster_inbox WHERE id = ANY(@x) AND done_at IS NOT NULL");
+        // Done, or gone altogether (purged by the retention): either way it will not be pending again.
+        await using var command = _store.DataSource.CreateCommand(
+            "SELECT d.id FROM unnest(@x) AS d(id) WHERE NOT EXISTS (SELECT 1 FROM cm_cluster_inbox i WHERE i.id = d.id AND i.done_at IS NULL)");
         command.Parameters.AddWithValue("x", delivered.ToArray());
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

@@ -9,6 +9,12 @@ namespace CrossMargin.Cluster.Inbox;
 /// <c>cm_reply</c> (payload: command id), turning notifications into wake-ups. Reconnects after a lost connection
 /// and then wakes everyone (notifications sent meanwhile are lost; the fallback poll covers them too).
 /// </summary>
+/// <remarks>
+/// The LISTEN connection is the first to see the server go away (a restart ends every session at once). When it is
+/// lost, and again once LISTEN is back after a loss, the data source's pool is cleared: Npgsql does not notice that its
+/// idle pooled connections died with the old server, and would otherwise hand each of them out once more to fail its
+/// next statement (a lease renew, a heartbeat, an inbox completion) after the server is back.
+/// </remarks>
 internal sealed class InboxNotifications : IAsyncDisposable
 {
     public const string InboxChannel = "cm_inbox";
@@ -83,6 +89,7 @@ internal sealed class InboxNotifications : IAsyncDisposable
     private async Task ListenLoopAsync()
     {
         var token = _stop.Token;
+        var lost = false;
         while (!token.IsCancellationRequested)
         {
             try
@@ -92,6 +99,15 @@ internal sealed class InboxNotifications : IAsyncDisposable
                 await using (var listen = new NpgsqlCommand($"LISTEN {InboxChannel}; LISTEN {ReplyChannel}", connection))
                 {
                     await listen.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+                }
+
+                if (lost)
+                {
+                    // Connections opened before the server came back are dead and must not be handed out again
+                    // (clearing also drops the few opened since, which costs only a reconnect).
+                    _source.Clear();
+                    lost = false;
+                    _log.Information("Inbox LISTEN connection re-established; connection pool cleared");
                 }
 
                 // Anything notified before LISTEN took effect is seen by the waiters' own queries after this wake.
@@ -108,7 +124,14 @@ internal sealed class InboxNotifications : IAsyncDisposable
             }
             catch (Exception e)
             {
-                _log.Warning("Inbox LISTEN connection failed, reconnecting in {Retry}: {Error}", _retry, e.Message);
+                if (!lost)
+                {
+                    // Lost now (retries are not logged again): the pooled connections are most likely as dead as this one.
+                    _log.Warning("Inbox LISTEN connection failed, reconnecting every {Retry}: {Error}", _retry, e.Message);
+                    _source.Clear();
+                    lost = true;
+                }
+
                 _listening.TrySetResult();
                 WakeAll();
                 try

@@ -8,8 +8,9 @@ namespace CrossMargin.Cluster.Messaging;
 /// <summary>
 /// Encodes the node's inbox commands and replies as versioned JSON: the type string is <c>name@vN</c> (stored in
 /// <c>cm_cluster_inbox.type</c>; replies carry it inside their envelope), the payload is UTF-8 JSON of the record with
-/// camelCase names and decimals as exact JSON numbers. Every field is required: a missing or null field, bad JSON or
-/// an out-of-range value is a <see cref="MalformedMessageException"/>; an unknown type or version an
+/// camelCase names and decimals as exact JSON numbers. Every field is required — except the few a type documents as
+/// optional, added later with a default that keeps the earlier meaning — so a missing or null field, bad JSON or an
+/// out-of-range value is a <see cref="MalformedMessageException"/>; an unknown type or version an
 /// <see cref="UnknownMessageTypeException"/>. Stateless and thread-safe.
 /// </summary>
 /// <remarks>

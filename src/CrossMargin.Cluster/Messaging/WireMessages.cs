@@ -24,8 +24,19 @@ public sealed record LiquidationFillMessage(long AccountId, LiquidationFilled Fi
 /// loss payer). Type <c>waterfall-settled@v1</c>; reply <see cref="EventAppliedReply"/>.
 /// </summary>
 /// <param name="AccountId">Account.</param>
-/// <param name="Settlement">The settlement.</param>
-public sealed record WaterfallSettledMessage(long AccountId, WaterfallSettled Settlement) : IAccountWireMessage;
+/// <param name="Settlement">The settlement: the balances and positions the waterfall left the account with.</param>
+/// <param name="Before">
+/// Optional (field <c>before</c>, absent or null in older payloads): the balances and positions the coordinator's read
+/// model held when the waterfall ran. With it, an account whose holdings moved since (a deposit that crossed the
+/// settlement) applies the waterfall's change (settlement − before) to what it holds now; without it the settlement
+/// replaces the holdings as they are.
+/// </param>
+public sealed record WaterfallSettledMessage(long AccountId, WaterfallSettled Settlement, AccountHoldings? Before = null) : IAccountWireMessage;
+
+/// <summary>An account's balances and positions (the base a waterfall settlement was computed from).</summary>
+/// <param name="Balances">Balances by asset, ascending asset id.</param>
+/// <param name="Positions">Positions, ascending instrument id.</param>
+public sealed record AccountHoldings(IReadOnlyList<AssetBalance> Balances, IReadOnlyList<Position> Positions);
 
 /// <summary>
 /// Mark update: re-margin the account at the owning node's current prices (stamped <paramref name="TimeMicros"/>).
@@ -83,11 +94,22 @@ public sealed record MessageError(string Code, string Message);
 /// <param name="Classified">Risk state the risk core classified.</param>
 /// <param name="Severity">Queue severity (0 unless Liquidating or worse).</param>
 /// <param name="Request">True: queue a liquidation; false: cancel any queued one.</param>
-public sealed record LiquidationRequestMessage(Engine.Actors.AccountSnapshot State, RiskState Classified, decimal Severity, bool Request);
+/// <param name="Version">
+/// Optional (field <c>version</c>, 0 when absent): the account's journal sequence number at the report; the coordinator
+/// drops a report older than one it has read.
+/// </param>
+/// <param name="LastCoordinatorEvent">
+/// Optional (field <c>lastCoordinatorEvent</c>, null when absent): the inbox command id of the last coordinator event
+/// (fill, settlement) the account processed (applied, or answered as a duplicate); the coordinator acts on a request only
+/// when it covers every event sent.
+/// </param>
+public sealed record LiquidationRequestMessage(Engine.Actors.AccountSnapshot State, RiskState Classified, decimal Severity, bool Request, long Version = 0, Guid? LastCoordinatorEvent = null);
 
 /// <summary>Account → coordinator singleton: the account's state after a command it accepted. Type <c>account-updated@v1</c>; reply <see cref="Ack"/>.</summary>
 /// <param name="State">The account's state.</param>
-public sealed record AccountUpdatedMessage(Engine.Actors.AccountSnapshot State);
+/// <param name="Version">Optional: as in <see cref="LiquidationRequestMessage"/>.</param>
+/// <param name="LastCoordinatorEvent">Optional: as in <see cref="LiquidationRequestMessage"/>.</param>
+public sealed record AccountUpdatedMessage(Engine.Actors.AccountSnapshot State, long Version = 0, Guid? LastCoordinatorEvent = null);
 
 /// <summary>
 /// Coordinator → price feed singleton: a cascade round's net liquidation flow on the feed's instrument (applied once

@@ -46,9 +46,10 @@ internal static class AccountDispatch
             case LiquidationFillMessage fill:
                 return Applied(shardActor.Ask<CoordinatorEventApplied>(new ApplyCoordinatorEvent(accountId, fill.Fill) { DeliveryId = commandId }, timeout, cancellationToken));
             case WaterfallSettledMessage settled:
-                return Applied(shardActor.Ask<CoordinatorEventApplied>(new ApplyCoordinatorEvent(accountId, settled.Settlement) { DeliveryId = commandId }, timeout, cancellationToken));
+                return Applied(shardActor.Ask<CoordinatorEventApplied>(new ApplyCoordinatorEvent(accountId, settled.Settlement) { DeliveryId = commandId, Before = BaseOf(settled, engine) }, timeout, cancellationToken));
             case RemarginMessage remargin:
-                shardActor.Tell(new MarksChanged(accountId, engine.Wiring.Board.Prices, remargin.TimeMicros));
+                // Asked by the coordinator (after a round, or when it starts): the account reports even if unchanged.
+                shardActor.Tell(new MarksChanged(accountId, engine.Wiring.Board.Prices, remargin.TimeMicros) { Report = true });
                 return View(shardActor.Ask<EngineAccount>(new GetAccountState(accountId), timeout, cancellationToken));
             case GetAccountMessage:
                 return View(shardActor.Ask<EngineAccount>(new GetAccountState(accountId), timeout, cancellationToken));
@@ -65,6 +66,12 @@ internal static class AccountDispatch
     }
 
     private static Task<object> Done(object reply) => Task.FromResult(reply);
+
+    /// <summary>The settlement's base as an account (only its balances and positions matter), or null when the message has none.</summary>
+    private static Risk.Model.Account? BaseOf(WaterfallSettledMessage settled, NodeEngine engine) =>
+        settled.Before is { } before
+            ? AccountLogic.Apply(EngineAccount.Empty(settled.AccountId, Risk.Model.MarginMode.Cross), new Engine.Domain.Events.WaterfallSettled(0, "before", before.Balances, before.Positions), engine.Model).Account
+            : null;
 
     private static async Task<object> Reply(Task<CommandReply> ask, IActorRef shardActor, NodeEngine engine)
     {

@@ -42,6 +42,7 @@ public sealed class EngineNode : IAsyncDisposable
     private readonly ActorSystem _system;
     private readonly NodeEngine _engine;
     private readonly ClusterInbox _inbox;
+    private readonly InboxRetention _retention;
     private readonly ClusterMembership _membership;
     private readonly LeaseManager _leases;
     private readonly ShardAllocator _shards;
@@ -71,6 +72,7 @@ public sealed class EngineNode : IAsyncDisposable
         });
         _engine = new NodeEngine(options.Scenario, _system, store.ShardCount, options);
         _inbox = new ClusterInbox(store, settings, log);
+        _retention = new InboxRetention(store, settings, log);
         _client = new ClusterClient(_inbox, store.ShardCount);
         _outbox = new ClusterOutbox(_client, log);
         if (options.HostSingletons && options.HostCoordinator)
@@ -82,10 +84,10 @@ public sealed class EngineNode : IAsyncDisposable
                 switch (message)
                 {
                     case LiquidationRequest r:
-                        outbox.Post(new LiquidationRequestMessage(AccountSnapshot.Of(r.State), r.Classified, r.Severity, r.Request));
+                        outbox.Post(new LiquidationRequestMessage(AccountSnapshot.Of(r.State), r.Classified, r.Severity, r.Request, r.Version, r.LastCoordinatorEvent));
                         break;
                     case AccountUpdated u:
-                        outbox.Post(new AccountUpdatedMessage(AccountSnapshot.Of(u.State)));
+                        outbox.Post(new AccountUpdatedMessage(AccountSnapshot.Of(u.State), u.Version, u.LastCoordinatorEvent));
                         break;
                 }
             }, "coordinator-outbox");
@@ -173,6 +175,8 @@ public sealed class EngineNode : IAsyncDisposable
             };
             var serializer = NodeSerialization.Create();
             journal = await SqlJournal.OpenAsync(journalOptions, serializer, cancellationToken).ConfigureAwait(false);
+            // The same options, so the same EpochFence: a snapshot save or delete for a stream whose lease this node
+            // no longer holds is refused (SaveSnapshotFailure), like its journal writes.
             snapshots = await SqlSnapshotStore.OpenAsync(journalOptions, serializer, cancellationToken).ConfigureAwait(false);
             var node = new EngineNode(options, logger, store, journal, snapshots, held);
             await node.StartInternalAsync(cancellationToken).ConfigureAwait(false);
@@ -205,6 +209,7 @@ public sealed class EngineNode : IAsyncDisposable
         await _membership.JoinAsync(cancellationToken).ConfigureAwait(false);
         _shards.Start();
         _singletons.Start();
+        _retention.Start(); // every node purges old completed inbox rows; concurrent purges take disjoint rows
         _log.Information(
             "Node {Node} up: incarnation {Incarnation}, {ShardCount} shards, {Accounts} accounts in the directory, scenario {Scenario}, database {Target}",
             Name, Incarnation, ShardCount, _engine.Wiring.Modes.Count, _options.Scenario.Name, Target);
@@ -310,6 +315,7 @@ public sealed class EngineNode : IAsyncDisposable
 
         await _system.Terminate().WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
         await _outbox.DisposeAsync().ConfigureAwait(false);
+        await _retention.DisposeAsync().ConfigureAwait(false);
         await _inbox.DisposeAsync().ConfigureAwait(false);
         await _membership.DisposeAsync().ConfigureAwait(false);
         await _journal.DisposeAsync().ConfigureAwait(false);

@@ -12,13 +12,19 @@ namespace CrossMargin.Cluster.Node;
 /// <summary>
 /// A singleton this node runs under its lease: today the price feed of one symbol — a <see cref="PriceFeedActor"/>
 /// that resumes from its journal (<c>feed-SYMBOL</c>, fenced by <c>singleton-feed-SYMBOL</c>) and takes index ticks
-/// from its inbox exactly once (receipts journaled with the ticks).
+/// from its inbox exactly once (receipts journaled with the ticks). The feed actor runs under a
+/// <see cref="SingletonSupervisor"/> that starts it again if it stops itself while the lease is held.
 /// </summary>
 internal sealed class SingletonHost : ISingletonHost
 {
     private readonly ActorSystem _system;
     private readonly InboxConsumer _consumer;
     private readonly TimeSpan _drain;
+
+    /// <summary>First wait before a stopped feed actor is started again; doubles per failure up to <see cref="RestartBackoffMax"/>.</summary>
+    private static readonly TimeSpan RestartBackoffMin = TimeSpan.FromMilliseconds(200);
+
+    private static readonly TimeSpan RestartBackoffMax = TimeSpan.FromSeconds(5);
 
     private SingletonHost(string name, Lease lease, IActorRef actor, ActorSystem system, InboxConsumer consumer, TimeSpan drain)
     {
@@ -38,12 +44,16 @@ internal sealed class SingletonHost : ISingletonHost
 
     public static SingletonHost StartFeed(string symbol, Lease lease, NodeEngine engine, ClusterInbox inbox, NodeOptions options, ILogger log)
     {
-        var feed = engine.CreateFeed(symbol, 16);
         var isInstrument = engine.Model.Catalog.Instruments.ContainsKey(symbol);
         var assets = engine.AssetsPricedBy.TryGetValue(symbol, out var l) ? l : [];
         var wiring = engine.Wiring;
         var name = string.Create(CultureInfo.InvariantCulture, $"feed-{symbol}-e{lease.Epoch}");
-        var actor = engine.System.ActorOf(Props.Create(() => new PriceFeedActor(feed, isInstrument, assets, wiring)), name);
+        // A fresh feed state machine per incarnation: a restarted actor recovers its journal into a new one (reusing the
+        // failed incarnation's, already folded, made the replay fail on its first event and the feed stop for good).
+        // The supervisor starts a new incarnation when the feed stops itself (a recovery or journal write failed, e.g.
+        // during a PostgreSQL restart): this node still holds the lease, so nobody else would run the feed.
+        var feedProps = () => Props.Create(() => new PriceFeedActor(engine.CreateFeed(symbol, 16), isInstrument, assets, wiring));
+        var actor = engine.System.ActorOf(Props.Create(() => new SingletonSupervisor(feedProps, name, RestartBackoffMin, RestartBackoffMax, () => !lease.IsLost, log)), name);
         var consumer = new InboxConsumer(
             inbox,
             ClusterResources.Feed(symbol),

@@ -2,6 +2,7 @@ using CrossMargin.Actors;
 using CrossMargin.Engine.Domain;
 using CrossMargin.Engine.Domain.Events;
 using CrossMargin.Persistence.Actors;
+using CrossMargin.Risk.Model;
 using CrossMargin.Risk.States;
 using RiskMarginMode = CrossMargin.Risk.Model.MarginMode;
 
@@ -19,6 +20,10 @@ namespace CrossMargin.Engine.Actors;
 /// receipts (recovered from the journal and kept in a <see cref="ClusterAccountSnapshot"/>) and answers a repeated
 /// delivery id with the original reply, so at-least-once delivery has its effect exactly once. Without a delivery id
 /// nothing of this happens and the journal holds exactly the domain events. <see cref="HandOff"/> snapshots and stops.
+/// Reports to the coordinator carry the journal sequence number and the last coordinator event applied (the cluster
+/// coordinator's read model needs both); a settlement with a base (<see cref="ApplyCoordinatorEvent.Before"/>) is
+/// applied relative to it (<see cref="RebaseSettlement"/>); a re-margin that changes nothing the coordinator knows
+/// (no request, none to cancel, no newer journal) is not reported unless <see cref="MarksChanged.Report"/> asks.
 /// </remarks>
 public sealed class AccountActor : ReceivePersistentActor
 {
@@ -27,6 +32,9 @@ public sealed class AccountActor : ReceivePersistentActor
     private readonly Dictionary<Guid, CommandApplied> _receipts = new();
     private readonly Queue<Guid> _receiptOrder = new();
     private EngineAccount _state;
+    private Guid? _lastCoordinatorEvent;
+    private long _reportedVersion = -1;
+    private bool _reportedRequest;
     private bool _passivating;
     private bool _handingOff;
     private int _snapshotsOut;
@@ -100,6 +108,13 @@ public sealed class AccountActor : ReceivePersistentActor
         if (!_receipts.TryAdd(receipt.DeliveryId, receipt))
         {
             return;
+        }
+
+        if (receipt.CommandId == 0)
+        {
+            // A coordinator event's receipt (user commands carry their command id): reports name the latest one, so a
+            // cluster coordinator knows which of the events it sent this state already includes.
+            _lastCoordinatorEvent = receipt.DeliveryId;
         }
 
         _receiptOrder.Enqueue(receipt.DeliveryId);
@@ -209,7 +224,7 @@ public sealed class AccountActor : ReceivePersistentActor
             sender.Tell(decision.Reply);
             if (effective)
             {
-                _w.Coordinator.Tell(new AccountUpdated(_state));
+                _w.Coordinator.Tell(Updated());
             }
         });
     }
@@ -227,7 +242,7 @@ public sealed class AccountActor : ReceivePersistentActor
         PersistEvents(decision.Events, () =>
         {
             sender.Tell(decision.Reply);
-            _w.Coordinator.Tell(new AccountUpdated(_state));
+            _w.Coordinator.Tell(Updated());
         });
     }
 
@@ -247,15 +262,117 @@ public sealed class AccountActor : ReceivePersistentActor
         if (_receipts.ContainsKey(delivery))
         {
             Sender.Tell(new CoordinatorEventApplied(_id, delivery, true));
+
+            // A re-sent event (a coordinator that took over re-ran a round): report anyway, naming this delivery as the
+            // last one processed, so the coordinator stops waiting for it (and for everything it sent before it, which
+            // reached this account first) and reads the account as it is.
+            _lastCoordinatorEvent = delivery;
+            _w.Coordinator.Tell(Updated());
             return;
         }
 
+        var e = c.Event is WaterfallSettled settled && c.Before is { } before ? RebaseSettlement(_state.Account, before, settled) : c.Event;
         var sender = Sender;
-        PersistEvents([c.Event, new CommandApplied(delivery, 0, true, null)], () =>
+        PersistEvents([e, new CommandApplied(delivery, 0, true, null)], () =>
         {
             sender.Tell(new CoordinatorEventApplied(_id, delivery, false));
-            _w.Coordinator.Tell(new AccountUpdated(_state));
+            _w.Coordinator.Tell(Updated());
         });
+    }
+
+    /// <summary>
+    /// The settlement to journal on <paramref name="current"/> when the coordinator computed <paramref name="after"/>
+    /// from <paramref name="before"/>: <paramref name="after"/> itself when nothing changed in between; otherwise the
+    /// waterfall's change added to what the account holds now, field by field (balances per asset; a position's size,
+    /// cost, realized PnL and isolated margin — all additive, and uPnL is linear in size and cost, so the money the
+    /// waterfall moved is moved exactly and what happened in between, a deposit say, is kept).
+    /// </summary>
+    internal static WaterfallSettled RebaseSettlement(Account current, Account before, WaterfallSettled after)
+    {
+        if (SameHoldings(current, before))
+        {
+            return after;
+        }
+
+        var balances = new SortedDictionary<string, decimal>(StringComparer.Ordinal);
+        foreach (var b in after.Balances)
+        {
+            balances[b.Asset] = b.Amount;
+        }
+
+        foreach (var (asset, amount) in current.Balances)
+        {
+            balances[asset] = balances.GetValueOrDefault(asset) + amount;
+        }
+
+        foreach (var (asset, amount) in before.Balances)
+        {
+            balances[asset] = balances.GetValueOrDefault(asset) - amount;
+        }
+
+        var positions = new SortedDictionary<string, Position>(StringComparer.Ordinal);
+        void Add(Position p, int sign)
+        {
+            var sum = positions.TryGetValue(p.InstrumentId, out var q) ? q : new Position(p.InstrumentId, 0m, 0m);
+            positions[p.InstrumentId] = sum with
+            {
+                Size = sum.Size + (sign * p.Size),
+                Cost = sum.Cost + (sign * p.Cost),
+                RealizedPnl = sum.RealizedPnl + (sign * p.RealizedPnl),
+                IsolatedMargin = sum.IsolatedMargin + (sign * p.IsolatedMargin),
+            };
+        }
+
+        foreach (var p in after.Positions)
+        {
+            Add(p, 1);
+        }
+
+        foreach (var p in current.Positions.Values)
+        {
+            Add(p, 1);
+        }
+
+        foreach (var p in before.Positions.Values)
+        {
+            Add(p, -1);
+        }
+
+        var kept = positions.Values.Where(p => p.Size != 0m || p.Cost != 0m || p.RealizedPnl != 0m || p.IsolatedMargin != 0m).ToArray();
+        return after with { Balances = balances.Select(kv => new AssetBalance(kv.Key, kv.Value)).ToArray(), Positions = kept };
+    }
+
+    private static bool SameHoldings(Account a, Account b)
+    {
+        if (a.Balances.Count != b.Balances.Count || a.Positions.Count != b.Positions.Count)
+        {
+            return false;
+        }
+
+        foreach (var (asset, amount) in a.Balances)
+        {
+            if (!b.Balances.TryGetValue(asset, out var other) || other != amount)
+            {
+                return false;
+            }
+        }
+
+        foreach (var (instrument, p) in a.Positions)
+        {
+            if (!b.Positions.TryGetValue(instrument, out var other) || other != p)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private AccountUpdated Updated()
+    {
+        // An update does not change the request the coordinator holds (it keeps or drops it at its next round).
+        _reportedVersion = LastSequenceNr;
+        return new AccountUpdated(_state) { Version = LastSequenceNr, LastCoordinatorEvent = _lastCoordinatorEvent };
     }
 
     private void OnMarks(MarksChanged m)
@@ -284,7 +401,21 @@ public sealed class AccountActor : ReceivePersistentActor
                 }
             }
 
-            _w.Coordinator.Tell(new LiquidationRequest(_state, r.Bands.State, severity, r.Bands.State >= RiskState.Liquidating));
+            var request = r.Bands.State >= RiskState.Liquidating;
+            if (!request && !_reportedRequest && !m.Report && _reportedVersion == LastSequenceNr)
+            {
+                // Nothing the coordinator does not know: the same state as last reported, and no request to cancel.
+                // (Every woken healthy account reporting again flooded a cluster coordinator's inbox.)
+                return;
+            }
+
+            _reportedVersion = LastSequenceNr;
+            _reportedRequest = request;
+            _w.Coordinator.Tell(new LiquidationRequest(_state, r.Bands.State, severity, request)
+            {
+                Version = LastSequenceNr,
+                LastCoordinatorEvent = _lastCoordinatorEvent,
+            });
         }
 
         if (r.Changed is { } changed)

@@ -40,7 +40,15 @@ public sealed record PrepareCommand(AccountCommand Command) : IAccountMessage
 /// <param name="AccountId">Account.</param>
 /// <param name="Prices">Every mark and asset price now (immutable snapshot).</param>
 /// <param name="TimeMicros">Simulated time (µs since the Unix epoch) stamped on a <see cref="RiskStateChanged"/>.</param>
-public sealed record MarksChanged(long AccountId, MarketPrices Prices, long TimeMicros) : IAccountMessage;
+public sealed record MarksChanged(long AccountId, MarketPrices Prices, long TimeMicros) : IAccountMessage
+{
+    /// <summary>
+    /// Report to the coordinator even when nothing changed since the last report (a coordinator asked: its read model
+    /// may lack the account). Otherwise an account that neither asks to be liquidated nor did so before, and whose
+    /// journal has not moved since its last report, does not report again.
+    /// </summary>
+    public bool Report { get; init; }
+}
 
 /// <summary>An event the liquidation coordinator decided for the account (liquidation fill, waterfall settlement): persist and apply.</summary>
 /// <param name="AccountId">Account.</param>
@@ -53,7 +61,30 @@ public sealed record ApplyCoordinatorEvent(long AccountId, AccountEvent Event) :
     /// <see cref="CoordinatorEventApplied"/> to the sender; without one it persists silently (single process).
     /// </summary>
     public Guid? DeliveryId { get; init; }
+
+    /// <summary>
+    /// Cluster mode, <see cref="WaterfallSettled"/> only: the account as the coordinator's read model held it when the
+    /// waterfall ran (the settlement's base), or null. When the account's own state has moved on since (a deposit that
+    /// crossed the settlement in flight), the account applies the settlement's change (after − before) to what it holds
+    /// now instead of overwriting it, so nothing in between is lost. Null: the settlement is applied as it is.
+    /// </summary>
+    public Account? Before { get; init; }
 }
+
+/// <summary>
+/// Journaled by a cluster's coordinator (manifest <c>CoordinatorDispatched</c>) for every account event a round decided,
+/// in the same atomic write as the round's own events, before the event is sent: a round is sent only once it is
+/// journaled, and a successor re-sends the dispatches it recovers under the same delivery ids (each applied once). So a
+/// coordinator that dies mid-round never leaves accounts holding events its journal lacks, nor the reverse.
+/// </summary>
+/// <param name="AccountId">Account.</param>
+/// <param name="DeliveryId">Inbox command id of the event.</param>
+/// <param name="Fill">The event when it is a liquidation fill, else null.</param>
+/// <param name="Settlement">The event when it is a waterfall settlement, else null.</param>
+/// <param name="BeforeBalances">A settlement's base balances (<see cref="ApplyCoordinatorEvent.Before"/>), else null.</param>
+/// <param name="BeforePositions">A settlement's base positions, else null.</param>
+public sealed record CoordinatorDispatched(long AccountId, Guid DeliveryId, LiquidationFilled? Fill, WaterfallSettled? Settlement,
+    IReadOnlyList<AssetBalance>? BeforeBalances, IReadOnlyList<Position>? BeforePositions);
 
 /// <summary>Account → sender of an <see cref="ApplyCoordinatorEvent"/> that carried a delivery id: the event is journaled (now or before).</summary>
 /// <param name="AccountId">Account.</param>
@@ -113,14 +144,32 @@ public sealed record Passivate(long AccountId);
 
 /// <summary>Account → coordinator: the account's state after a command it accepted (the coordinator's read model).</summary>
 /// <param name="State">The new state.</param>
-public sealed record AccountUpdated(EngineAccount State);
+public sealed record AccountUpdated(EngineAccount State)
+{
+    /// <summary>The account's journal sequence number when it reported (a later report never carries a lower one).</summary>
+    public long Version { get; init; }
+
+    /// <summary>Delivery id of the last coordinator event the account processed — applied, or recognised as applied before (cluster mode), or null.</summary>
+    public Guid? LastCoordinatorEvent { get; init; }
+}
 
 /// <summary>Account → coordinator after a re-margin: the state, and whether it wants liquidating (severity = MM/equity) or cancels.</summary>
 /// <param name="State">The account's state after the re-margin.</param>
 /// <param name="Classified">Risk state the risk core classified.</param>
 /// <param name="Severity">Queue severity (0 unless Liquidating or worse).</param>
 /// <param name="Request">True: queue a liquidation request; false: cancel any queued one.</param>
-public sealed record LiquidationRequest(EngineAccount State, RiskState Classified, decimal Severity, bool Request);
+public sealed record LiquidationRequest(EngineAccount State, RiskState Classified, decimal Severity, bool Request)
+{
+    /// <summary>The account's journal sequence number when it reported (a later report never carries a lower one).</summary>
+    public long Version { get; init; }
+
+    /// <summary>
+    /// Delivery id of the last coordinator event the account processed — applied, or recognised as applied before
+    /// (cluster mode), or null. A cluster coordinator queues or cancels only on a report that covers every event it has
+    /// sent the account.
+    /// </summary>
+    public Guid? LastCoordinatorEvent { get; init; }
+}
 
 /// <summary>Account → feed: the account's band on the feed's mark (<paramref name="OnIndex"/> false) or on its index (collateral).</summary>
 /// <param name="AccountId">Account.</param>

@@ -21,6 +21,7 @@ public sealed class PriceFeedActor : ReceivePersistentActor
     private readonly List<long> _woken = new();
     private readonly HashSet<Guid> _receipts = new();
     private readonly Queue<Guid> _receiptOrder = new();
+    private long _lastTime = long.MinValue;
 
     /// <summary>Creates the shell around <paramref name="feed"/>.</summary>
     /// <param name="feed">The feed's state machine (owned by this actor from now on).</param>
@@ -37,7 +38,11 @@ public sealed class PriceFeedActor : ReceivePersistentActor
         _w = wiring;
         PersistenceId = EngineIds.Feed(feed.Symbol);
         _w.Work.Begin();
-        Recover<FeedEvent>(e => _feed.Recover(e));
+        Recover<FeedEvent>(e =>
+        {
+            _feed.Recover(e);
+            _lastTime = Math.Max(_lastTime, e switch { IndexTickReceived t => t.TimeMicros, ImpactApplied i => i.TimeMicros, _ => _lastTime });
+        });
         Recover<CommandApplied>(r => Remember(r.DeliveryId));
         Recover<RecoveryCompleted>(_ =>
         {
@@ -76,6 +81,7 @@ public sealed class PriceFeedActor : ReceivePersistentActor
         }
 
         var e = _feed.OnIndex(t.TimeMicros, t.Price);
+        _lastTime = Math.Max(_lastTime, t.TimeMicros);
         _w.Work.Begin();
         Persist(e, _ =>
         {
@@ -93,6 +99,7 @@ public sealed class PriceFeedActor : ReceivePersistentActor
         }
 
         var e = _feed.OnIndex(t.TimeMicros, t.Price);
+        _lastTime = Math.Max(_lastTime, t.TimeMicros);
         var sender = Sender;
         _w.Work.Begin(2);
         PersistAll(new object[] { e, new CommandApplied(delivery, 0, true, null) }, x =>
@@ -146,12 +153,17 @@ public sealed class PriceFeedActor : ReceivePersistentActor
             return;
         }
 
-        if (_feed.OnRoundFlow(f.Round, f.TimeMicros, f.NetQuantity) is not { } impact)
+        // Through an inbox (cluster) the round's time is the coordinator node's clock, which may be behind this feed's
+        // last tick or ahead of a tick still on its way; the feed's time only moves forward, so the impact happens at the
+        // feed's own current time. In one process the round runs at the tick just applied and its time is kept.
+        var time = f.DeliveryId is not null && _lastTime != long.MinValue ? _lastTime : f.TimeMicros;
+        if (_feed.OnRoundFlow(f.Round, time, f.NetQuantity) is not { } impact)
         {
             Sender.Tell(new RoundFlowApplied(_feed.Symbol, null, []));
             return;
         }
 
+        _lastTime = Math.Max(_lastTime, time);
         var sender = Sender;
         void AfterImpact()
         {

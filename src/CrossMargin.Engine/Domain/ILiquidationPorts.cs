@@ -22,6 +22,22 @@ public interface ILiquidationPorts
     /// <summary>Every account id in ascending order (ADL candidate scan).</summary>
     IReadOnlyList<long> AccountIds { get; }
 
+    /// <summary>
+    /// The accounts holding a position in <paramref name="instrument"/> on <paramref name="side"/> (+1 long, −1 short)
+    /// now, with that position, in any order: where ADL looks for candidates. The default scans every account; a host
+    /// that keeps a <see cref="HolderIndex"/> returns its list (same holders, no scan).
+    /// </summary>
+    IEnumerable<(long Id, Position Position)> Holders(string instrument, int side)
+    {
+        foreach (var id in AccountIds)
+        {
+            if (Account(id).Account.Positions.TryGetValue(instrument, out var p) && Math.Sign(p.Size) == side)
+            {
+                yield return (id, p);
+            }
+        }
+    }
+
     /// <summary>Persists and applies <paramref name="e"/> on account <paramref name="id"/>.</summary>
     void Emit(long id, AccountEvent e);
 

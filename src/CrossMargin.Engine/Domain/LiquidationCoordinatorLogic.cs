@@ -85,6 +85,14 @@ public sealed class LiquidationCoordinatorLogic
                 InsuranceFund = b.InsuranceFund;
                 FeePool = b.FeePool;
                 break;
+            case CollateralSeized c:
+                SeizedValue += c.Value;
+                foreach (var a in c.Amounts)
+                {
+                    SeizedAmounts[a.Asset] = (SeizedAmounts.TryGetValue(a.Asset, out var seized) ? seized : 0m) + a.Amount;
+                }
+
+                break;
         }
     }
 
@@ -138,7 +146,7 @@ public sealed class LiquidationCoordinatorLogic
         var cooldown = model.Risk.Strategy.Cooldown;
         foreach (var (id, _, _) in eligible)
         {
-            if (budget is <= 0m)
+            if (budget is <= 0m || _actions >= _settings.MaxActionsPerRound)
             {
                 break; // the rest stay queued for the next round
             }
@@ -350,20 +358,43 @@ public sealed class LiquidationCoordinatorLogic
 
         var spec = ports.Model.Catalog.Instrument(instrument);
         var mark = ports.Prices.Mark(instrument);
-        var top = new List<(decimal Pnl, long Id)>();
-        foreach (var id in ports.AccountIds)
+        var top = new TopCandidates(_settings.AdlCandidatesPerSide);
+        void Consider(long id, Position? p)
         {
-            var account = asOf is not null && asOf.TryGetValue(id, out var then) ? then : ports.Account(id).Account;
-            if (id == EngineIds.MarketMaker || !account.Positions.TryGetValue(instrument, out var p) || Math.Sign(p.Size) != side)
+            if (id != EngineIds.MarketMaker && p is not null && Math.Sign(p.Size) == side)
             {
-                continue;
+                top.Offer(PositionMath.UnrealizedPnl(spec, p, mark), id);
             }
-
-            top.Add((PositionMath.UnrealizedPnl(spec, p, mark), id));
         }
 
-        top.Sort((a, b) => a.Pnl != b.Pnl ? b.Pnl.CompareTo(a.Pnl) : a.Id.CompareTo(b.Id));
-        var list = top.Take(_settings.AdlCandidatesPerSide).Select(t => t.Id).ToList();
+        // Today's holders, read as they were at that point when they changed since; then the accounts that changed since
+        // and held the side then but no longer do (they are not among today's holders).
+        HashSet<long>? seen = asOf is null ? null : new HashSet<long>();
+        foreach (var (id, position) in ports.Holders(instrument, side))
+        {
+            if (asOf is not null && asOf.TryGetValue(id, out var then))
+            {
+                seen!.Add(id);
+                Consider(id, then.Positions.GetValueOrDefault(instrument));
+            }
+            else
+            {
+                Consider(id, position);
+            }
+        }
+
+        if (asOf is not null)
+        {
+            foreach (var (id, then) in asOf)
+            {
+                if (!seen!.Contains(id))
+                {
+                    Consider(id, then.Positions.GetValueOrDefault(instrument));
+                }
+            }
+        }
+
+        var list = top.Ranked();
         _adlCandidates[(instrument, side)] = list;
         return list;
     }

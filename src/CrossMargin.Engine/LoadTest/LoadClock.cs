@@ -10,6 +10,13 @@ public interface ILoadClock
 
     /// <summary>Returns once <see cref="NowNanos"/> ≥ <paramref name="nanos"/> or <paramref name="cancellationToken"/> is cancelled (no exception).</summary>
     void WaitUntil(long nanos, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Now, read by an observer (journal timing on the writer's thread, fill timing) rather than by the work being
+    /// timed. A real clock returns <see cref="NowNanos"/>; a test clock that models service time by its reads returns
+    /// its current value without advancing it, so observing does not slow the simulated engine down. Thread-safe.
+    /// </summary>
+    long PeekNanos => NowNanos;
 }
 
 /// <summary>Real time from <see cref="Stopwatch"/>: sleeps while the target is more than 2 ms away, then yields.</summary>

@@ -66,6 +66,8 @@ public static class LoadTestComparison
             ("allocation MB/s", r.Gc.AllocationRateBytesPerSecond / 1e6, false),
             ("allocation KB/tick", r.AllocatedBytesPerTick / 1e3, false),
             ("re-margins/tick", r.RemarginsPerTick, false),
+            ("liquidations queued at end", r.PendingLiquidationsAtEnd, false),
+            ("cascade drain s", r.CascadeDrainSeconds, false),
             ("peak working set MB", r.Gc.PeakWorkingSetBytes / 1e6, false),
             ("saturation ticks/s", r.SaturationRate ?? 0, true),
         ];

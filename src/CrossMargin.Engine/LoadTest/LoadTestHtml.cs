@@ -21,6 +21,9 @@ public static class LoadTestHtml
             ("ticks", $"{N(r.Ticks)} ({F(r.TicksPerSecond)}/s)"),
             ("events", $"{N(r.Events)} ({F(r.EventsPerSecond)}/s; account updates {F(r.AccountUpdatesPerSecond)}/s)"),
             ("margin calls / liquidation fills", $"{N(r.MarginCalls)} / {N(r.Liquidations)}"),
+            ("cascade", r.Cascade == "spread"
+                ? $"spread: {N(r.Rounds)} rounds of at most {N(r.RoundActions ?? 0)} actions between ticks; {N(r.PendingLiquidationsAtEnd)} requests queued at the end, worked off in {F(r.CascadeDrainSeconds)} s ({N(r.CascadeDrainRounds)} rounds, {N(r.CascadeDrainLiquidations)} fills)"
+                : $"inline: {N(r.Rounds)} rounds, each cascade run to quiet on the tick that set it off"),
             ("work per tick", $"{F(r.WokenPerTick)} band wake-ups, {F(r.RemarginsPerTick)} re-margins, {F(r.AllocatedBytesPerTick / 1e3)} KB allocated"),
             ("tick → margin decision", L(r.TickToMarginDecision)),
             ("  ticks putting accounts at risk", L(r.ActiveTickToMarginDecision)),

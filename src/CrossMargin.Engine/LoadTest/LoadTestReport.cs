@@ -128,6 +128,27 @@ public sealed record LoadTestReport
     /// <summary>Liquidation fills during the window.</summary>
     public long Liquidations { get; init; }
 
+    /// <summary>How cascade rounds ran: <c>spread</c> (between ticks, capped per round) or <c>inline</c> (to quiet on the triggering tick).</summary>
+    public string Cascade { get; init; } = "inline";
+
+    /// <summary>With <c>spread</c>: the cap on fills and waterfalls per round.</summary>
+    public int? RoundActions { get; init; }
+
+    /// <summary>Cascade rounds run during the window.</summary>
+    public long Rounds { get; init; }
+
+    /// <summary>Liquidation requests still queued when the window ended (a cascade not yet worked off).</summary>
+    public long PendingLiquidationsAtEnd { get; init; }
+
+    /// <summary>Working off the queued cascade after the window (rounds until quiet), seconds; not part of the tick figures.</summary>
+    public double CascadeDrainSeconds { get; init; }
+
+    /// <summary>Rounds run after the window.</summary>
+    public long CascadeDrainRounds { get; init; }
+
+    /// <summary>Liquidation fills after the window.</summary>
+    public long CascadeDrainLiquidations { get; init; }
+
     /// <summary>Ticks processed per second of the window.</summary>
     public double TicksPerSecond { get; init; }
 
@@ -149,13 +170,13 @@ public sealed record LoadTestReport
     /// <summary>Journal batches written during the window (batches grow with load: the writer hands over when the journal is idle).</summary>
     public long JournalBatches { get; init; }
 
-    /// <summary>Tick scheduled → every woken account re-margined and the cascade run (every tick).</summary>
+    /// <summary>Tick scheduled → every woken account re-margined (and, with <c>inline</c>, the cascade run), every tick.</summary>
     public required LatencySummary TickToMarginDecision { get; init; }
 
     /// <summary>The same, only for ticks that put accounts at risk (journaled more than the tick itself).</summary>
     public required LatencySummary ActiveTickToMarginDecision { get; init; }
 
-    /// <summary>Triggering tick scheduled → liquidation filled, per fill.</summary>
+    /// <summary>An account's margin call (its move into Warning or worse) → each of its liquidation fills, the window and the cascade drain after it.</summary>
     public required LatencySummary MarginCallToLiquidationFilled { get; init; }
 
     /// <summary>Batch write call → durable.</summary>

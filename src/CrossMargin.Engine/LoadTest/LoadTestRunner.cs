@@ -9,8 +9,6 @@ using CrossMargin.Engine.Reporting;
 using CrossMargin.Engine.Scenarios;
 using CrossMargin.Engine.Simulation;
 using CrossMargin.Hocon;
-using Serilog.Core;
-using Serilog.Events;
 
 namespace CrossMargin.Engine.LoadTest;
 
@@ -59,17 +57,14 @@ public sealed class LoadTestRunner
         }
 
         var timing = new TimingJournal(handle.Journal, loadClock);
-        // In real time, hand batches over whenever the journal is idle (on a pool worker): the lag stays about one write
-        // long, the journal's serialization leaves the engine thread, and a drain has at most one batch to finish. An
-        // injected (virtual) clock models service time by its reads, which journal timing on other threads would
-        // perturb: those runs keep full batches.
+        // Hand batches over whenever the journal is idle (on a pool worker): the lag stays about one write long, the
+        // journal's serialization leaves the engine thread, and a drain has at most one batch to finish.
         var writer = new JournalWriter(timing, handle.Serializer, $"loadtest-{settings.Seed.ToString("x16", CultureInfo.InvariantCulture)}")
         {
-            FlushWhenIdle = loadClock is StopwatchLoadClock,
+            FlushWhenIdle = true,
         };
-        var fills = new FillSink(loadClock);
-        using var engineLog = new Serilog.LoggerConfiguration().MinimumLevel.Information().WriteTo.Sink(fills).CreateLogger();
-        var host = new EngineHost(scenario, writer, clock, engineLog);
+        var spread = settings.Cascade == CascadeMode.Spread;
+        var host = new EngineHost(scenario, writer, clock, log: null, spread ? settings.RoundActions : null) { QueuedAccountsWaitForRound = spread };
         // Setup at 100,000 accounts takes tens of seconds: it observes cancellation between its steps (and while
         // registering bands), so Ctrl-C ends it promptly; injection then starts already cancelled and the report is partial.
         if (!cancellationToken.IsCancellationRequested)
@@ -87,7 +82,7 @@ public sealed class LoadTestRunner
         _log?.Information("loadtest: {Accounts} accounts seeded in {Setup}", settings.Accounts, setup.Elapsed);
 
         var live = new LiveCount();
-        var injection = Task.Factory.StartNew(() => Inject(settings, scenario, instruments, host, writer, timing, fills, loadClock, progress, live, cancellationToken),
+        var injection = Task.Factory.StartNew(() => Inject(settings, scenario, instruments, host, writer, timing, loadClock, progress, live, cancellationToken),
             CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         if (!await FinishedAsync(injection, cancellationToken).ConfigureAwait(false))
         {
@@ -114,8 +109,12 @@ public sealed class LoadTestRunner
     }
 
     private LoadTestReport Inject(LoadTestSettings settings, Scenario scenario, IReadOnlyList<InstrumentMarket> instruments, EngineHost host, JournalWriter writer,
-        TimingJournal timing, FillSink fills, ILoadClock clock, IProgress<LoadTestProgress>? progress, LiveCount live, CancellationToken cancellationToken)
+        TimingJournal timing, ILoadClock clock, IProgress<LoadTestProgress>? progress, LiveCount live, CancellationToken cancellationToken)
     {
+        var spread = settings.Cascade == CascadeMode.Spread;
+        var fills = new FillTimer(clock);
+        host.AccountEventObserved = fills.Observe;
+        var rounds0 = host.Metrics.Rounds;
         var schedule = new OpenLoopSchedule(settings.Phases());
         var prices = new TickPrices(instruments, settings.Drop, schedule.DurationNanos, settings.Seed);
         var active = new LatencyHistogram();
@@ -132,6 +131,8 @@ public sealed class LoadTestRunner
         long start = 0;
         var driver = new OpenLoopDriver(schedule, clock)
         {
+            Background = spread ? host.RunPendingRound : null,
+            BackgroundIntervalNanos = (long)settings.RoundInterval.TotalNanoseconds,
             OnLatency = (_, latency) =>
             {
                 if (tickWasActive)
@@ -169,17 +170,38 @@ public sealed class LoadTestRunner
         var startTime = scenario.StartTime;
         timing.Reset();
         start = clock.NowNanos;
-        fills.Start = start;
         var result = driver.Run((tick, scheduled) =>
         {
-            fills.Scheduled = scheduled;
             var before = writer.Events;
             var instrument = instruments[(int)(tick % k)];
-            host.OnTick(new Tick(instrument.Id, startTime.AddTicks(scheduled / 100), prices.Price(tick, (int)(tick % k), scheduled)));
+            var t = new Tick(instrument.Id, startTime.AddTicks(scheduled / 100), prices.Price(tick, (int)(tick % k), scheduled));
+            if (spread)
+            {
+                host.OnTickDeferringCascade(t);
+            }
+            else
+            {
+                host.OnTick(t);
+            }
+
             tickWasActive = writer.Events - before > 1;
             Volatile.Write(ref live.Ticks, tick + 1);
         }, cancellationToken);
         var window = Math.Max(1e-9, result.ElapsedNanos / 1e9);
+        var roundsInWindow = host.Metrics.Rounds - rounds0;
+        var liquidationsInWindow = host.Metrics.Liquidations - liq0;
+        var pendingAtEnd = host.PendingLiquidations;
+
+        // After the window the cascade still queued is worked off (not timed as ticks): its fills still count in
+        // margin call → liquidation filled, and the report says how long it took.
+        var cascadeDrain = Stopwatch.StartNew();
+        var drainRounds = 0L;
+        while (!cancellationToken.IsCancellationRequested && host.RunPendingRound())
+        {
+            drainRounds++;
+        }
+
+        cascadeDrain.Stop();
         var pause = GC.GetTotalPauseDuration() - pause0;
         var allocated = GC.GetTotalAllocatedBytes(false) - alloc0;
         var events = writer.Events - events0;
@@ -206,7 +228,14 @@ public sealed class LoadTestRunner
             Ticks = result.Processed,
             Events = events,
             MarginCalls = host.Metrics.MarginCalls - calls0,
-            Liquidations = host.Metrics.Liquidations - liq0,
+            Liquidations = liquidationsInWindow,
+            Cascade = spread ? "spread" : "inline",
+            RoundActions = spread ? settings.RoundActions : null,
+            Rounds = roundsInWindow,
+            PendingLiquidationsAtEnd = pendingAtEnd,
+            CascadeDrainSeconds = Math.Round(cascadeDrain.Elapsed.TotalSeconds, 3),
+            CascadeDrainRounds = drainRounds,
+            CascadeDrainLiquidations = host.Metrics.Liquidations - liq0 - liquidationsInWindow,
             TicksPerSecond = Math.Round(result.Processed / window, 1),
             EventsPerSecond = Math.Round(events / window, 1),
             AccountUpdatesPerSecond = Math.Round(Math.Max(0, events - result.Processed) / window, 1),
@@ -356,19 +385,31 @@ public sealed class LoadTestRunner
     private static string Machine() =>
         $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}";
 
-    /// <summary>Times liquidation fills from the engine's log (written synchronously on the engine thread).</summary>
-    private sealed class FillSink(ILoadClock clock) : ILogEventSink
+    /// <summary>
+    /// Margin call → liquidation filled, per fill: an account's call is its move from below Warning to Warning or worse
+    /// (cleared when it recovers below Warning); each of its fills records the time since. Attached after the setup, so
+    /// accounts already called at the opening prices are not timed. Runs on the engine thread;
+    /// reads the clock with <see cref="ILoadClock.PeekNanos"/> (observing is not engine work).
+    /// </summary>
+    private sealed class FillTimer(ILoadClock clock)
     {
-        public long Start;
-        public long Scheduled;
+        private readonly Dictionary<long, long> _calledAt = new();
 
         public LatencyHistogram Latency { get; } = new();
 
-        public void Emit(LogEvent logEvent)
+        public void Observe(long account, AccountEvent e)
         {
-            if (logEvent.MessageTemplate.Text.StartsWith("liquidation ", StringComparison.Ordinal))
+            switch (e)
             {
-                Latency.Record(clock.NowNanos - Start - Scheduled);
+                case RiskStateChanged s when s.From < Risk.States.RiskState.Warning && s.To >= Risk.States.RiskState.Warning:
+                    _calledAt[account] = clock.PeekNanos;
+                    break;
+                case RiskStateChanged s when s.To < Risk.States.RiskState.Warning:
+                    _calledAt.Remove(account);
+                    break;
+                case LiquidationFilled when account != EngineIds.MarketMaker && _calledAt.TryGetValue(account, out var at):
+                    Latency.Record(clock.PeekNanos - at);
+                    break;
             }
         }
     }

@@ -60,6 +60,18 @@ public sealed record LoadTestSettings
     /// <summary>Where events are journaled.</summary>
     public JournalTarget Journal { get; init; } = JournalTarget.InMemory;
 
+    /// <summary>How cascade rounds are run against the tick stream.</summary>
+    public CascadeMode Cascade { get; init; } = CascadeMode.Spread;
+
+    /// <summary>Bounds of <see cref="RoundActions"/>.</summary>
+    public const int MinRoundActions = 1, MaxRoundActions = 1_000_000;
+
+    /// <summary>With <see cref="CascadeMode.Spread"/>: fills and waterfalls per round; the rest wait for the next round.</summary>
+    public int RoundActions { get; init; } = 64;
+
+    /// <summary>With <see cref="CascadeMode.Spread"/>: while the engine is behind schedule, a round still runs at least this often.</summary>
+    public TimeSpan RoundInterval { get; init; } = TimeSpan.FromMilliseconds(5);
+
     /// <summary>Every out-of-range value, as messages naming the option; empty when all are valid.</summary>
     public IReadOnlyList<string> Errors()
     {
@@ -88,6 +100,12 @@ public sealed record LoadTestSettings
         if (BacklogBound <= TimeSpan.Zero || BacklogBound > TimeSpan.FromMinutes(10))
         {
             errors.Add($"--backlog-bound: {BacklogBound} is out of range; accepted 1 µs..10 min");
+        }
+
+        Range(errors, "--round-actions", RoundActions, MinRoundActions, MaxRoundActions);
+        if (RoundInterval < TimeSpan.FromMilliseconds(0.1) || RoundInterval > TimeSpan.FromSeconds(10))
+        {
+            errors.Add($"--round-interval: {RoundInterval.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)}ms is out of range; accepted 0.1ms..10s");
         }
 
         if (Drop is < 0m or > 0.9m)

@@ -69,6 +69,20 @@ public sealed class OpenLoopDriver
     /// <summary>Receives a status about every <see cref="StatusIntervalNanos"/> (on the driver's thread).</summary>
     public Action<DriverStatus>? OnStatus { get; init; }
 
+    /// <summary>
+    /// Work done between ticks (the load test's cascade rounds), one bounded unit per call; returns false when it had
+    /// nothing to do. Called while no tick is due, and while behind schedule at least every
+    /// <see cref="BackgroundIntervalNanos"/> (so it is never starved); its time counts in the latency of every tick that
+    /// waits for it. Null: none.
+    /// </summary>
+    public Func<bool>? Background { get; init; }
+
+    /// <summary>While behind schedule, <see cref="Background"/> still runs when this long passed since it last ran; 5 ms by default.</summary>
+    public long BackgroundIntervalNanos { get; init; } = 5_000_000;
+
+    /// <summary>Units of <see cref="Background"/> work done (calls that returned true).</summary>
+    public long BackgroundRuns { get; private set; }
+
     /// <summary>Pace of <see cref="OnStatus"/>; 200 ms by default.</summary>
     public long StatusIntervalNanos { get; init; } = 200_000_000;
 
@@ -87,7 +101,7 @@ public sealed class OpenLoopDriver
         int? saturated = null;
         var phase = 0;
         var phaseEnd = _schedule.FirstTickOf(1);
-        long currentSecond = 0, lastLatency = 0, done = 0, nextStatus = StatusIntervalNanos, backlogAtStop = 0;
+        long currentSecond = 0, lastLatency = 0, done = 0, nextStatus = StatusIntervalNanos, backlogAtStop = 0, lastBackground = 0;
         long next = 0;
         while (next < stopAt)
         {
@@ -100,10 +114,29 @@ public sealed class OpenLoopDriver
             }
 
             var scheduled = _schedule.ScheduledNanos(next);
-            if (_clock.NowNanos - start < scheduled)
+            var now = _clock.NowNanos - start;
+            if (now < scheduled)
             {
+                if (Background is { } idle && idle())
+                {
+                    BackgroundRuns++;
+                    lastBackground = _clock.NowNanos - start;
+                    continue;
+                }
+
                 _clock.WaitUntil(start + scheduled, cancellationToken);
                 continue;
+            }
+
+            if (Background is { } behind && now - lastBackground >= BackgroundIntervalNanos)
+            {
+                // Behind schedule: ticks come first, but the background work gets its turn every interval.
+                lastBackground = now;
+                if (behind())
+                {
+                    BackgroundRuns++;
+                    continue;
+                }
             }
 
             var tickSecond = scheduled / 1_000_000_000;

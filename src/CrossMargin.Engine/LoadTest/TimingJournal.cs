@@ -13,12 +13,12 @@ public sealed class TimingJournal : IJournal
     private readonly object _gate = new();
     private long _lastHandOff;
 
-    /// <summary>Wraps <paramref name="inner"/>; times are read from <paramref name="clock"/>.</summary>
+    /// <summary>Wraps <paramref name="inner"/>; times are read from <paramref name="clock"/> (<see cref="ILoadClock.PeekNanos"/>: timing a write is not engine work).</summary>
     public TimingJournal(IJournal inner, ILoadClock clock)
     {
         _inner = inner ?? throw new ArgumentNullException(nameof(inner));
         _clock = clock ?? throw new ArgumentNullException(nameof(clock));
-        _lastHandOff = clock.NowNanos;
+        _lastHandOff = clock.PeekNanos;
     }
 
     /// <summary>Batch write latency, ns. Read after the writes completed (or under your own synchronisation).</summary>
@@ -44,17 +44,17 @@ public sealed class TimingJournal : IJournal
             Batches = 0;
         }
 
-        Interlocked.Exchange(ref _lastHandOff, _clock.NowNanos);
+        Interlocked.Exchange(ref _lastHandOff, _clock.PeekNanos);
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<WriteResult>> WriteMessagesAsync(IReadOnlyList<AtomicWrite> writes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(writes);
-        var begin = _clock.NowNanos;
+        var begin = _clock.PeekNanos;
         var filling = Interlocked.Exchange(ref _lastHandOff, begin);
         var result = await _inner.WriteMessagesAsync(writes, cancellationToken).ConfigureAwait(false);
-        var end = _clock.NowNanos;
+        var end = _clock.PeekNanos;
         var rows = 0L;
         foreach (var w in writes)
         {

@@ -28,6 +28,7 @@ public sealed class EngineHost : ILiquidationPorts
     private readonly SortedDictionary<string, PriceFeed> _feeds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<string>> _assetsPricedBy = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _assetFeed = new(StringComparer.Ordinal);
+    private readonly HolderIndex _holders = new();
     private const int ParallelThreshold = 32;
     private readonly List<long> _woken = new();
     private readonly List<long> _batch = new();
@@ -36,7 +37,12 @@ public sealed class EngineHost : ILiquidationPorts
     private long _now;
 
     /// <summary>Builds the engine for <paramref name="scenario"/>.</summary>
-    public EngineHost(Scenario scenario, JournalWriter journal, SimulationClock clock, Serilog.ILogger? log = null)
+    /// <param name="scenario">Population, instruments, risk and coordinator settings.</param>
+    /// <param name="journal">Where every event goes.</param>
+    /// <param name="clock">Simulated time, set from each tick.</param>
+    /// <param name="log">Liquidations and bankruptcies are logged here (one line each); null for none.</param>
+    /// <param name="maxActionsPerRound">Cap on fills and waterfalls per cascade round (<see cref="CoordinatorLimits.MaxActionsPerRound"/>); null for none.</param>
+    public EngineHost(Scenario scenario, JournalWriter journal, SimulationClock clock, Serilog.ILogger? log = null, int? maxActionsPerRound = null)
     {
         _scenario = scenario;
         _journal = journal;
@@ -45,7 +51,7 @@ public sealed class EngineHost : ILiquidationPorts
         var risk = scenario.Risk with { Waterfall = scenario.Risk.Waterfall with { BackstopAccountId = EngineIds.RiskId(scenario.MarketMaker.AccountId) } };
         Model = new EngineModel(scenario.Catalog, risk);
         Prices = scenario.InitialPrices;
-        Coordinator = new LiquidationCoordinatorLogic(new CoordinatorLimits(scenario.Coordinator.MaxRoundsPerTick, null, 32, scenario.Coordinator.InsuranceFundAsset));
+        Coordinator = new LiquidationCoordinatorLogic(new CoordinatorLimits(scenario.Coordinator.MaxRoundsPerTick, null, 32, scenario.Coordinator.InsuranceFundAsset, maxActionsPerRound));
         var capacity = scenario.Population.Count + 1;
         foreach (var i in scenario.Instruments)
         {
@@ -104,11 +110,28 @@ public sealed class EngineHost : ILiquidationPorts
     /// <summary>Account re-margins so far (ticks, cascade rounds and the first classification), each one band computation.</summary>
     public long Remargins { get; private set; }
 
+    /// <summary>
+    /// Called on this engine's thread after each account event is journaled and applied (account id, event); for
+    /// measurements (the load test's fill timing). Must not call back into the engine. Null: none.
+    /// </summary>
+    public Action<long, AccountEvent>? AccountEventObserved { get; set; }
+
+    /// <summary>
+    /// Set when ticks are fed through <see cref="OnTickDeferringCascade"/>: an account queued for liquidation keeps no
+    /// price bands until its round, because the round re-values it before acting (and cancels it if it recovered), so
+    /// waking it on every price move while it waits would only re-decide what is decided. Off (the default), every
+    /// account keeps its bands, as the deterministic simulation's journal expects.
+    /// </summary>
+    public bool QueuedAccountsWaitForRound { get; init; }
+
     /// <summary>When true every account re-margins on every tick (the reference the band index is tested against).</summary>
     public bool RemarginEveryAccount { get; set; }
 
     /// <inheritdoc />
     public EngineAccount Account(long id) => _accounts[id];
+
+    /// <inheritdoc />
+    public IEnumerable<(long Id, Position Position)> Holders(string instrument, int side) => _holders.Of(instrument, side);
 
     /// <inheritdoc />
     public PriceFeed? Feed(string instrument) => _feeds.TryGetValue(instrument, out var f) ? f : null;
@@ -244,9 +267,59 @@ public sealed class EngineHost : ILiquidationPorts
     /// <returns>False when the tick's symbol has no feed (it is skipped).</returns>
     public bool OnTick(Tick tick)
     {
-        if (!_feeds.TryGetValue(tick.Instrument, out var feed))
+        if (Observe(tick) is not { } feed)
         {
             return false;
+        }
+
+        Coordinator.EndCascade();
+        var rounds = 0;
+        while (Coordinator.Pending > 0 && rounds < Coordinator.Settings.MaxRoundsPerTick && RunRound())
+        {
+            rounds++;
+        }
+
+        Record(feed);
+        return true;
+    }
+
+    /// <summary>
+    /// Feeds one tick without running cascade rounds: the feed journals it and the accounts it woke re-margin, so their
+    /// margin decisions (state changes, liquidation requests queued by severity) are made now. The rounds run later, one
+    /// at a time, through <see cref="RunPendingRound"/>, interleaved with the next ticks: a live engine keeps margin
+    /// decisions current while a cascade is worked off. <see cref="OnTick"/> (rounds to quiet on the triggering tick)
+    /// is the deterministic simulation's order.
+    /// </summary>
+    /// <returns>False when the tick's symbol has no feed (it is skipped).</returns>
+    public bool OnTickDeferringCascade(Tick tick)
+    {
+        if (Coordinator.Pending == 0)
+        {
+            Coordinator.EndCascade(); // the cascade under way (if any) has been worked off: the next one starts at depth 1
+        }
+
+        if (Observe(tick) is not { } feed)
+        {
+            return false;
+        }
+
+        Record(feed);
+        return true;
+    }
+
+    /// <summary>Runs one cascade round over the queued liquidation requests, at the time of the last tick.</summary>
+    /// <returns>False when nothing ran (no request queued, or none eligible yet because of cooldowns).</returns>
+    public bool RunPendingRound() => Coordinator.Pending > 0 && RunRound();
+
+    /// <summary>Liquidation requests waiting for a round.</summary>
+    public int PendingLiquidations => Coordinator.Pending;
+
+    /// <summary>Journals the tick on its feed, updates prices and re-margins the accounts whose bands it left.</summary>
+    private PriceFeed? Observe(Tick tick)
+    {
+        if (!_feeds.TryGetValue(tick.Instrument, out var feed))
+        {
+            return null;
         }
 
         _now = Math.Max(_now, tick.TimeMicros);
@@ -266,10 +339,7 @@ public sealed class EngineHost : ILiquidationPorts
         }
 
         RemarginAll(_woken);
-        Coordinator.EndCascade();
-        RunCascade();
-        Record(feed);
-        return true;
+        return feed;
     }
 
     private void UpdatePrices(PriceFeed feed)
@@ -300,40 +370,34 @@ public sealed class EngineHost : ILiquidationPorts
         Metrics.Mark[feed.Symbol].Add(Now, feed.Mark);
     }
 
-    private void RunCascade()
+    /// <summary>One round: fills and waterfalls, their market impact, then the re-margin of every account they touched or woke.</summary>
+    /// <returns>False when the round did nothing (nothing eligible, or no action taken).</returns>
+    private bool RunRound()
     {
-        var rounds = 0;
-        while (Coordinator.Pending > 0 && rounds < Coordinator.Settings.MaxRoundsPerTick)
+        var outcome = Coordinator.RunRound(_now, this);
+        if (!outcome.Executed)
         {
-            var outcome = Coordinator.RunRound(_now, this);
-            if (!outcome.Executed)
-            {
-                break;
-            }
+            return false;
+        }
 
-            rounds++;
-            Metrics.Rounds++;
-            Metrics.DeepestRound = Math.Max(Metrics.DeepestRound, Coordinator.Depth);
-            _woken.Clear();
-            foreach (var (instrument, qty) in outcome.NetFlow)
+        Metrics.Rounds++;
+        Metrics.DeepestRound = Math.Max(Metrics.DeepestRound, Coordinator.Depth);
+        _woken.Clear();
+        foreach (var (instrument, qty) in outcome.NetFlow)
+        {
+            var feed = _feeds[instrument];
+            if (feed.OnRoundFlow(Coordinator.Round, _now, qty) is { } impact)
             {
-                var feed = _feeds[instrument];
-                if (feed.OnRoundFlow(Coordinator.Round, _now, qty) is { } impact)
-                {
-                    _journal.Append(EngineIds.Feed(feed.Symbol), impact);
-                    UpdatePrices(feed);
-                    feed.Bands.Wake(feed.Mark, _woken);
-                    Record(feed);
-                }
-            }
-
-            _woken.AddRange(outcome.Touched);
-            RemarginAll(_woken);
-            if (outcome.Actions == 0)
-            {
-                break;
+                _journal.Append(EngineIds.Feed(feed.Symbol), impact);
+                UpdatePrices(feed);
+                feed.Bands.Wake(feed.Mark, _woken);
+                Record(feed);
             }
         }
+
+        _woken.AddRange(outcome.Touched);
+        RemarginAll(_woken);
+        return outcome.Actions > 0;
     }
 
     private void RemarginAll(List<long> ids)
@@ -411,6 +475,25 @@ public sealed class EngineHost : ILiquidationPorts
             Emit(id, changed);
         }
 
+        if (QueuedAccountsWaitForRound && id != _scenario.MarketMaker.AccountId && r.Bands.State >= RiskState.Liquidating)
+        {
+            foreach (var (instrument, _) in r.Bands.Marks)
+            {
+                _feeds[instrument].Bands.Remove(id);
+            }
+
+            foreach (var (asset, _) in r.Bands.AssetPrices)
+            {
+                if (_assetFeed.TryGetValue(asset, out var symbol))
+                {
+                    _feeds[symbol].AssetBands.Remove(id);
+                }
+            }
+
+            Coordinator.Request(id, r.Bands.State, result.Severity);
+            return;
+        }
+
         foreach (var (instrument, band) in r.Bands.Marks)
         {
             _feeds[instrument].Bands.Register(id, band.Low, band.High);
@@ -457,8 +540,15 @@ public sealed class EngineHost : ILiquidationPorts
     /// <inheritdoc />
     public void Emit(long id, AccountEvent e)
     {
+        var before = _accounts[id].Account.Positions;
         _accounts[id] = AccountLogic.Apply(_accounts[id], e, Model);
+        if (!ReferenceEquals(before, _accounts[id].Account.Positions))
+        {
+            _holders.Update(id, before, _accounts[id].Account.Positions);
+        }
+
         _journal.Append(EngineIds.Account(id), e);
+        AccountEventObserved?.Invoke(id, e);
         switch (e)
         {
             case Deposited d:

@@ -30,8 +30,11 @@ public sealed class JournalWriter
     private readonly Dictionary<string, long> _sequence = new(StringComparer.Ordinal);
     private readonly Dictionary<string, byte[]> _manifestBytes = new(StringComparer.Ordinal);
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-    private readonly byte[] _scratch = new byte[8];
-    private byte[] _idBytes = new byte[128];
+
+    // Rows are framed into this staging buffer and hashed a buffer at a time: one hash call per row field cost more
+    // than the rest of the append (SHA-256 over a stream gives the same digest however the stream is split).
+    private readonly byte[] _staged = new byte[64 * 1024];
+    private int _stagedLength;
     private List<AtomicWrite> _buffer;
     private List<AtomicWrite>? _spare;
     private List<AtomicWrite>? _inflightBatch;
@@ -109,7 +112,11 @@ public sealed class JournalWriter
     public TimeSpan IdleBatchDelay { get; init; } = TimeSpan.FromMilliseconds(2);
 
     /// <summary>The hash of every row appended so far (lower-case hex).</summary>
-    public string CurrentHash() => Convert.ToHexStringLower(_hash.GetCurrentHash());
+    public string CurrentHash()
+    {
+        HashStaged();
+        return Convert.ToHexStringLower(_hash.GetCurrentHash());
+    }
 
     /// <summary>Hands the buffered events to the journal (waits for the previous write first, keeping order and memory bounded).</summary>
     public void Flush()
@@ -215,30 +222,80 @@ public sealed class JournalWriter
         }
     }
 
-    /// <summary><see cref="HashRow"/> without per-row allocations: the id is encoded into a reused buffer, manifests once.</summary>
+    /// <summary><see cref="HashRow"/>'s framing without per-row allocations or hash calls: bytes go to the staging buffer.</summary>
     private void HashRowFast(string persistenceId, long sequenceNr, string manifest, byte[] payload)
     {
-        var max = Encoding.UTF8.GetMaxByteCount(persistenceId.Length);
-        if (max > _idBytes.Length)
-        {
-            _idBytes = new byte[Math.Max(max, _idBytes.Length * 2)];
-        }
-
-        var n = Encoding.UTF8.GetBytes(persistenceId, _idBytes);
-        _hash.AppendData(_idBytes, 0, n);
-        _hash.AppendData(Separator);
-        BitConverter.TryWriteBytes(_scratch, sequenceNr);
-        _hash.AppendData(_scratch, 0, 8);
+        Stage(persistenceId);
+        StageByte(0);
+        StageInt64(sequenceNr);
         if (!_manifestBytes.TryGetValue(manifest, out var m))
         {
             _manifestBytes[manifest] = m = Encoding.UTF8.GetBytes(manifest);
         }
 
-        _hash.AppendData(m);
-        _hash.AppendData(Separator);
-        BitConverter.TryWriteBytes(_scratch, (long)payload.Length);
-        _hash.AppendData(_scratch, 0, 8);
-        _hash.AppendData(payload);
+        Stage(m);
+        StageByte(0);
+        StageInt64(payload.Length);
+        Stage(payload);
+    }
+
+    private void Stage(string text)
+    {
+        var max = Encoding.UTF8.GetMaxByteCount(text.Length);
+        if (max > _staged.Length - _stagedLength)
+        {
+            HashStaged();
+            if (max > _staged.Length)
+            {
+                Stage(Encoding.UTF8.GetBytes(text));
+                return;
+            }
+        }
+
+        _stagedLength += Encoding.UTF8.GetBytes(text, _staged.AsSpan(_stagedLength));
+    }
+
+    private void Stage(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length > _staged.Length - _stagedLength)
+        {
+            HashStaged();
+            if (bytes.Length > _staged.Length)
+            {
+                _hash.AppendData(bytes);
+                return;
+            }
+        }
+
+        bytes.CopyTo(_staged.AsSpan(_stagedLength));
+        _stagedLength += bytes.Length;
+    }
+
+    private void StageByte(byte b)
+    {
+        if (_stagedLength == _staged.Length)
+        {
+            HashStaged();
+        }
+
+        _staged[_stagedLength++] = b;
+    }
+
+    private void StageInt64(long value)
+    {
+        if (_staged.Length - _stagedLength < 8)
+        {
+            HashStaged();
+        }
+
+        BitConverter.TryWriteBytes(_staged.AsSpan(_stagedLength, 8), value);
+        _stagedLength += 8;
+    }
+
+    private void HashStaged()
+    {
+        _hash.AppendData(_staged, 0, _stagedLength);
+        _stagedLength = 0;
     }
 
     /// <summary>Adds one row to a journal hash (the same framing the run and replay use).</summary>

@@ -3,8 +3,10 @@ using System.Data.Common;
 namespace CrossMargin.Persistence.Sql.Fencing;
 
 /// <summary>
-/// A check run inside every journal write transaction, after the write lock and before any row is inserted. A cluster
-/// node plugs in one that refuses writes for streams whose lease (and fencing epoch) it no longer holds.
+/// A check run inside every journal write transaction, after the write lock and before any row is inserted, and inside
+/// every snapshot save or delete of a <see cref="Snapshot.SqlSnapshotStore"/> opened with the same options, before the
+/// snapshot row is touched. A cluster node plugs in one that refuses writes for streams whose lease (and fencing epoch)
+/// it no longer holds.
 /// </summary>
 /// <remarks>
 /// Called concurrently from the journal's writer loops; implementations must be thread-safe. Throwing
@@ -22,7 +24,8 @@ public interface IWriteFence
 
     /// <summary>
     /// Verifies inside <paramref name="transaction"/> that the rows of <paramref name="persistenceIds"/> (distinct, in
-    /// batch order) may be written; throws <see cref="WriteFencedException"/> naming the first refused stream.
+    /// batch order; one id for a snapshot write) may be written; throws <see cref="WriteFencedException"/> naming the
+    /// first refused stream.
     /// </summary>
     ValueTask CheckAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<string> persistenceIds, CancellationToken cancellationToken);
 }

@@ -2,7 +2,9 @@ namespace CrossMargin.Persistence.Sql.Fencing;
 
 /// <summary>
 /// A journal write was refused by the <see cref="IWriteFence"/>: the writer no longer holds the lease (and epoch) of
-/// the stream's resource. Nothing of the write was stored; the persistent actor sees a persist failure and stops.
+/// the stream's resource. Nothing of the write was stored: for events the persistent actor sees a persist failure and
+/// stops; for a snapshot save or delete it gets <c>SaveSnapshotFailure</c> / <c>DeleteSnapshotsFailure</c> and goes on
+/// (as in Akka).
 /// </summary>
 public sealed class WriteFencedException : Exception
 {

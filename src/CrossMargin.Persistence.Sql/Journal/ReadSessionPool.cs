@@ -103,7 +103,8 @@ internal sealed class ReadSession : IAsyncDisposable
 
 /// <summary>
 /// Idle <see cref="ReadSession"/>s kept for reuse, at most a fixed number; more are opened under a burst and closed on
-/// return. A session whose use threw is closed, never reused (its connection may be broken).
+/// return. A session whose use threw is closed, never reused (its connection may be broken), and the idle ones are
+/// closed with it: a broken connection most often means the server restarted, which broke every idle session too.
 /// </summary>
 internal sealed class ReadSessionPool(SqlDialect dialect, int maxIdle) : IAsyncDisposable
 {
@@ -145,6 +146,15 @@ internal sealed class ReadSessionPool(SqlDialect dialect, int maxIdle) : IAsyncD
         if (healthy && !_disposed)
         {
             Interlocked.Decrement(ref _idleCount);
+        }
+
+        if (!healthy)
+        {
+            while (_idle.TryTake(out var idle))
+            {
+                Interlocked.Decrement(ref _idleCount);
+                await idle.DisposeAsync().ConfigureAwait(false);
+            }
         }
 
         await session.DisposeAsync().ConfigureAwait(false);

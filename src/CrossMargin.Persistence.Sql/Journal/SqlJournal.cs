@@ -237,7 +237,25 @@ public sealed class SqlJournal : IJournal, IReadJournal
     /// Runs the replay statement on a rented read session. Returns the stream's highest sequence number as carried by
     /// the rows, or, when no row came back, the one read by the highest query (<paramref name="highestIfEmpty"/>) or -1.
     /// </summary>
+    /// <remarks>
+    /// A transient failure before the first event was delivered is retried once on a new session: after a database
+    /// restart every idle session's connection is dead (the pool drops them all at the first failure), and a recovery
+    /// that failed on one would stop its persistent actor for nothing.
+    /// </remarks>
     private async Task<long> ReplayCoreAsync(string persistenceId, long from, long to, long max, Action<PersistentRepr> onEvent, bool highestIfEmpty, CancellationToken cancellationToken)
+    {
+        var delivered = false;
+        try
+        {
+            return await ReplayOnceAsync(persistenceId, from, to, max, e => { delivered = true; onEvent(e); }, highestIfEmpty, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!delivered && !cancellationToken.IsCancellationRequested && _dialect.IsTransient(e))
+        {
+            return await ReplayOnceAsync(persistenceId, from, to, max, onEvent, highestIfEmpty, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<long> ReplayOnceAsync(string persistenceId, long from, long to, long max, Action<PersistentRepr> onEvent, bool highestIfEmpty, CancellationToken cancellationToken)
     {
         var session = await _reads.RentAsync(cancellationToken).ConfigureAwait(false);
         var healthy = false;

@@ -38,6 +38,11 @@ public sealed class LoadTestBadInputTests : IDisposable
     [InlineData(new[] { "--drop", "-0.1" }, "--drop: -0.1 is out of range; accepted 0..0.9")]
     [InlineData(new[] { "--seed", "-1" }, "--seed: '-1' is not an unsigned 64-bit integer; accepted 0..18446744073709551615")]
     [InlineData(new[] { "--journal", "mysql:x" }, "--journal: 'mysql:x' is not a journal")]
+    [InlineData(new[] { "--round-actions", "0" }, "--round-actions: 0 is out of range; accepted 1..1,000,000")]
+    [InlineData(new[] { "--round-actions", "many" }, "--round-actions: 'many' is not a whole number; accepted 1..1,000,000")]
+    [InlineData(new[] { "--round-interval", "0" }, "--round-interval: 0 is out of range; accepted 0.1ms..10s")]
+    [InlineData(new[] { "--round-interval", "1m" }, "--round-interval: 1m is out of range; accepted 0.1ms..10s")]
+    [InlineData(new[] { "--cascade", "later" }, "--cascade: 'later' is not a cascade mode; accepted spread, inline")]
     public async Task An_out_of_range_option_should_exit_2_naming_the_option_the_value_and_the_accepted_range(string[] args, string message)
     {
         var result = await _cli.RunAsync(LoadTestRuns.MustNotRun(), ["loadtest", .. args]);

@@ -71,6 +71,34 @@ public sealed class LoadTestCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Spread_and_inline_cascades_should_both_liquidate_and_say_how_their_rounds_ran()
+    {
+        var reports = new Dictionary<string, LoadTestReport>();
+        foreach (var mode in new[] { "spread", "inline" })
+        {
+            var folder = _cli.PathOf(mode);
+            var result = await _cli.RunAsync(LoadTestRuns.Services(new ServiceTimeClock(LoadTestRuns.FastService)), "loadtest", "--accounts", "1500",
+                "--instruments", "2", "--tick-rate", "50", "--duration", "3s", "--drop", "0.3", "--cascade", mode, "--round-actions", "2",
+                "--journal", "inmem", "--report", folder);
+            Assert.True(result.ExitCode == 0, $"{mode}: exit {result.ExitCode}: {result.Error}");
+            reports[mode] = LoadTestRuns.ReadWithAllFields(Path.Combine(folder, "report.json"));
+            LoadTestRuns.AssertConsistent(reports[mode]);
+            Assert.Contains($"cascade {mode}", result.Out, StringComparison.Ordinal);
+        }
+
+        var spread = reports["spread"];
+        var inline = reports["inline"];
+        Assert.Equal(("spread", 2), (spread.Cascade, spread.RoundActions));
+        Assert.Equal(("inline", (int?)null), (inline.Cascade, inline.RoundActions));
+        Assert.True(spread.Liquidations + spread.CascadeDrainLiquidations > 0 && inline.Liquidations > 0, "both runs liquidate");
+        Assert.True(spread.Rounds > 0 && inline.Rounds > 0, "both run rounds");
+        Assert.True(spread.MarginCallToLiquidationFilled.Count > 0, "spread fills are timed from their margin call");
+
+        // Inline rounds run to quiet on their tick: nothing is ever left queued, and no drain follows the window.
+        Assert.Equal(0, inline.CascadeDrainRounds);
+    }
+
+    [Fact]
     public async Task A_cancelled_run_should_stop_injecting_write_its_report_marked_partial_and_exit_130()
     {
         // Ctrl-C reaches the command as its cancellation token: the clock cancels it half a second into a one-hour run.

@@ -28,7 +28,9 @@ internal static class LoadTestRuns
         "schemaVersion", "kind", "partial", "backlogAtStop", "startedAt", "machine", "accounts", "instruments", "tickRate", "durationSeconds",
         "stepUp", "journal", "setupSeconds", "runSeconds", "drainSeconds", "ticks", "events", "marginCalls", "liquidations", "ticksPerSecond",
         "eventsPerSecond", "accountUpdatesPerSecond", "tickToMarginDecision", "activeTickToMarginDecision", "marginCallToLiquidationFilled",
-        "journalWrite", "journalLag", "gc", "steps", "saturationRate", "saturationReason", "latencyOverTime", "histogram",
+        "journalWrite", "journalLag", "gc", "steps", "saturationRate", "saturationReason", "latencyOverTime", "histogram", "cascade", "roundActions",
+        "rounds", "pendingLiquidationsAtEnd", "cascadeDrainSeconds", "cascadeDrainRounds", "cascadeDrainLiquidations", "wokenPerTick", "remarginsPerTick",
+        "allocatedBytesPerTick", "journalBatches",
     ];
 
     public static readonly string[] SummaryFields = ["count", "p50", "p90", "p99", "p999", "max", "mean"];
@@ -72,7 +74,11 @@ internal static class LoadTestRuns
         Assert.Equal(r.Ticks, r.LatencyOverTime.Sum(p => p.Ticks));
         Assert.Equal(r.Ticks, r.Steps.Sum(s => s.Ticks));
         Assert.InRange(r.ActiveTickToMarginDecision.Count, 0, r.Ticks);
-        Assert.Equal(r.Liquidations, r.MarginCallToLiquidationFilled.Count);
+        // Fills of accounts called during the window are timed, in the window and in the cascade drain after it.
+        Assert.InRange(r.MarginCallToLiquidationFilled.Count, 0, r.Liquidations + r.CascadeDrainLiquidations);
+        Assert.True(r.Cascade is "spread" or "inline", $"cascade '{r.Cascade}'");
+        Assert.True(r.Cascade == "spread" ? r.RoundActions >= 1 : r.RoundActions is null, $"round actions {r.RoundActions} with {r.Cascade}");
+        Assert.True(r.PendingLiquidationsAtEnd >= 0 && r.CascadeDrainRounds >= 0 && r.CascadeDrainSeconds >= 0);
         Assert.True(r.Events >= r.Ticks, $"{r.Events} events for {r.Ticks} ticks (every tick is journaled)");
         Assert.True(r.EventsPerSecond >= r.TicksPerSecond, $"events/s {r.EventsPerSecond} < ticks/s {r.TicksPerSecond}");
         Assert.True(r.AccountUpdatesPerSecond <= r.EventsPerSecond);

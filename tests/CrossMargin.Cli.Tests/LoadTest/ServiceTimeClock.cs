@@ -5,9 +5,11 @@ namespace CrossMargin.Cli.Tests.LoadTest;
 /// <summary>
 /// Virtual time for load-test runs driven through the CLI: every read of <see cref="NowNanos"/> moves time forward by a
 /// fixed "service time", and a wait jumps straight to its target. A run's schedule therefore takes no wall-clock time, and
-/// the engine's pace in virtual time is set by how often the driver, the fill sink and the journal read the clock
-/// (about two reads per tick), not by the machine's load. Optionally cancels a token once virtual time passes a mark
-/// (a Ctrl-C at a chosen instant, without a real signal). Thread-safe: the journal reads it from its writer thread.
+/// the engine's pace in virtual time is set by how often the driver reads the clock (about two reads per tick), not by the
+/// machine's load. Observers (the journal's timing on its writer thread, fill timing) read <see cref="PeekNanos"/>, which
+/// does not advance, so the journal's idle hand-off (batches handed over whenever the journal is idle, as in real runs)
+/// does not perturb the engine's virtual pace. Optionally cancels a token once virtual time passes a mark (a Ctrl-C at
+/// a chosen instant, without a real signal). Thread-safe.
 /// </summary>
 internal sealed class ServiceTimeClock(long nanosPerRead) : ILoadClock
 {
@@ -33,6 +35,9 @@ internal sealed class ServiceTimeClock(long nanosPerRead) : ILoadClock
             return now;
         }
     }
+
+    /// <summary>Observers (journal timing on the writer's thread, fill timing) read without advancing: observing is not engine work.</summary>
+    public long PeekNanos => Volatile.Read(ref _now);
 
     public void WaitUntil(long nanos, CancellationToken cancellationToken)
     {

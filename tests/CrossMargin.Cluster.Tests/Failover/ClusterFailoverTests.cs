@@ -30,15 +30,14 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
         Duration = TimeSpan.FromSeconds(seconds),
         TickRate = 10,
         CommandsPerTick = 3,
-        // Flat index: the nodes' coordinator does not yet resolve the bankruptcies a falling market causes (accounts end
-        // Bankrupt with no waterfall), which the no-unassigned-loss check rightly refuses; the failover properties under
-        // test do not need a cascade.
-        Drop = 0m,
+        // A falling index: the run is a cascade (margin calls, liquidations, bankruptcies settled through the waterfall)
+        // while the fault hits, and the audit requires every loss assigned.
+        Drop = 0.1m,
         ReplyTimeout = TimeSpan.FromSeconds(90),
         MaxInFlight = 256,
     };
 
-    [FailoverFact]
+    [Fact]
     public async Task Killed_node_should_have_its_shards_owned_elsewhere_and_the_run_should_finish_with_nothing_lost()
     {
         await using var cluster = await FailoverCluster.StartAsync(output);
@@ -59,7 +58,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
         await AssertRunCompleteAsync(cluster, result);
     }
 
-    [FailoverFact]
+    [Fact]
     public async Task Paused_node_should_lose_its_shards_and_have_its_late_writes_refused_after_it_resumes()
     {
         await using var cluster = await FailoverCluster.StartAsync(output);
@@ -111,7 +110,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
         throw new Xunit.Sdk.XunitException($"{node.Name} did not log {what} within {bound.TotalSeconds:0}s:\n{string.Join('\n', node.ReadLog().Split('\n').TakeLast(40))}");
     }
 
-    [FailoverFact]
+    [Fact]
     public async Task Nodes_should_reconnect_and_go_on_after_postgres_restarts_during_a_run()
     {
         await using var cluster = await FailoverCluster.StartAsync(output);

@@ -131,8 +131,14 @@ internal sealed class FailoverCluster : IAsyncDisposable
         return new LoadRun(store, inbox, run, progress);
     }
 
-    public Task<ClusterJournalAudit.Result> AuditAsync(IReadOnlyList<AcknowledgedCommand> acknowledged) =>
-        ClusterJournalAudit.RunAsync(Connection, Scenario, acknowledged, CancellationToken.None);
+    public async Task<ClusterJournalAudit.Result> AuditAsync(IReadOnlyList<AcknowledgedCommand> acknowledged)
+    {
+        // The last reply does not end the cascade (rounds waiting on cooldowns, a new coordinator re-sending its last
+        // round after a takeover): audit once the cluster is quiet, as `cluster loadgen --verify` does.
+        var quiet = await ClusterQuiescence.WaitAsync(Connection, ClusterQuiescence.DefaultQuietFor, TimeSpan.FromSeconds(60), CancellationToken.None);
+        Assert.True(quiet is not null, "the cluster did not go quiet within 60 s of the run's last reply");
+        return await ClusterJournalAudit.RunAsync(Connection, Scenario, acknowledged, CancellationToken.None);
+    }
 
     /// <summary>The server's client sessions (state, what they wait on, transaction age, query): shows a frozen node's locks.</summary>
     public async Task<string> SessionsAsync()
@@ -166,7 +172,34 @@ internal sealed class FailoverCluster : IAsyncDisposable
         var codes = await Runner.StopAsync();
         _output.WriteLine("node exit codes: " + string.Join(", ", codes.Select(kv => $"{kv.Key}={kv.Value?.ToString(CultureInfo.InvariantCulture) ?? "killed"}")));
         _output.WriteLine(NodeLogTails(60));
+        KeepLogs();
         await Runner.DisposeAsync();
+    }
+
+    /// <summary>
+    /// Copies the nodes' logs (console and JSON) to a fresh folder under <c>CROSSMARGIN_FAILOVER_LOGS</c> when that is
+    /// set, before the runner deletes its temporary folder: the test output has only the logs' tails.
+    /// </summary>
+    private void KeepLogs()
+    {
+        if (Environment.GetEnvironmentVariable("CROSSMARGIN_FAILOVER_LOGS") is not { Length: > 0 } keep || !Directory.Exists(Runner.LogDirectory))
+        {
+            return;
+        }
+
+        var target = Path.Combine(keep, string.Create(CultureInfo.InvariantCulture, $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Path.GetFileName(Runner.Root)}"));
+        Directory.CreateDirectory(target);
+        foreach (var file in Directory.EnumerateFiles(Runner.LogDirectory))
+        {
+            File.Copy(file, Path.Combine(target, Path.GetFileName(file)), overwrite: true);
+        }
+
+        if (Runner.Postgres?.LogFile is { } serverLog && File.Exists(serverLog))
+        {
+            File.Copy(serverLog, Path.Combine(target, "postgres.log"), overwrite: true);
+        }
+
+        _output.WriteLine($"node logs kept in {target}");
     }
 
     /// <summary>The load generator running in this process.</summary>

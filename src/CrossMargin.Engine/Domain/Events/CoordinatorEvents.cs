@@ -7,6 +7,17 @@ public abstract record CoordinatorEvent;
 /// <param name="Amount">Initial balance (settlement asset).</param>
 public sealed record InsuranceFundSeeded(decimal Amount) : CoordinatorEvent;
 
+/// <summary>
+/// Non-settlement collateral that a round's waterfalls seized off bankrupt accounts (sold at market value: the
+/// accounts got the haircut value, the fund the discount). Journaled only by a cluster's coordinator, after the round's
+/// other events, so that an audit folding the journal sees the value that entered the settlement asset; one process
+/// keeps the figure in memory (<see cref="LiquidationCoordinatorLogic.SeizedValue"/>) and its journal is unchanged.
+/// </summary>
+/// <param name="Round">Global round number.</param>
+/// <param name="Amounts">Seized amount per asset (asset units), ascending asset id.</param>
+/// <param name="Value">Their market value in the settlement asset.</param>
+public sealed record CollateralSeized(int Round, IReadOnlyList<AssetBalance> Amounts, decimal Value) : CoordinatorEvent;
+
 /// <summary>A cascade round started: <paramref name="Depth"/> 1 is set off by a price tick, n+1 by round n's impact.</summary>
 /// <param name="Round">Global round number (1, 2, … over the run).</param>
 /// <param name="Depth">Depth within the current cascade.</param>
