@@ -87,7 +87,7 @@ public sealed class EpochFenceTests(PostgresServerFixture postgres) : IClassFixt
         var a = new LeaseManager(store, "node-a", Guid.NewGuid(), ShortTtl, Margin);
         var b = new LeaseManager(store, "node-b", Guid.NewGuid(), TimeSpan.FromMinutes(1), Margin);
         var old = (await a.TryAcquireAsync(Resource))!;
-        var gate = new GatedFence(new EpochFence(a.Held, Shards));
+        var gate = new FenceTestKit.GatedFence(new EpochFence(a.Held, Shards));
         await using var journalA = await JournalKit.OpenAsync(connection, gate);
 
         // a's write passes the fence (locking the lease row FOR SHARE) and is held open before inserting.
@@ -97,7 +97,7 @@ public sealed class EpochFenceTests(PostgresServerFixture postgres) : IClassFixt
         // Meanwhile the lease expires and b tries to take over: its UPDATE must wait for a's transaction.
         await Eventually.UntilAsync(() => LeaseProbe.ExpiredAsync(store, Resource), "expired by the database clock");
         var takeover = b.TryAcquireAsync(Resource);
-        await Eventually.UntilAsync(() => WaitingOnLeaseLockAsync(connection), "the takeover blocked on the lease row lock");
+        await Eventually.UntilAsync(() => FenceTestKit.WaitingOnLeaseLockAsync(connection), "the takeover blocked on the lease row lock");
         Assert.False(takeover.IsCompleted);
 
         gate.Open();
@@ -132,39 +132,5 @@ public sealed class EpochFenceTests(PostgresServerFixture postgres) : IClassFixt
         Assert.Null(await inbox.TryGetReplyAsync(message.CommandId));
     }
 
-    private async Task<(string Connection, ClusterStore Store)> OpenAsync()
-    {
-        var connection = await postgres.NewDatabaseAsync();
-        return (connection, await ClusterStore.OpenAsync(new ClusterStoreOptions(connection) { ShardCount = Shards }));
-    }
-
-    private static async Task<bool> WaitingOnLeaseLockAsync(string connection)
-    {
-        await using var conn = new NpgsqlConnection(connection);
-        await conn.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%INSERT INTO cm_cluster_leases%'",
-            conn);
-        return (long)(await command.ExecuteScalarAsync())! > 0;
-    }
-
-    /// <summary>Runs the real fence, then holds the transaction open until the test opens the gate.</summary>
-    private sealed class GatedFence(IWriteFence inner) : IWriteFence
-    {
-        private readonly TaskCompletionSource _checked = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public Task Checked => _checked.Task;
-
-        public void Open() => _open.TrySetResult();
-
-        public string? WriterIdFor(string persistenceId) => inner.WriterIdFor(persistenceId);
-
-        public async ValueTask CheckAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<string> persistenceIds, CancellationToken cancellationToken)
-        {
-            await inner.CheckAsync(connection, transaction, persistenceIds, cancellationToken);
-            _checked.TrySetResult();
-            await _open.Task;
-        }
-    }
+    private Task<(string Connection, ClusterStore Store)> OpenAsync() => FenceTestKit.OpenAsync(postgres, Shards);
 }
