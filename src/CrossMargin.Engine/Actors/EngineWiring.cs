@@ -32,6 +32,7 @@ public sealed class WorkTracker
 public sealed class PriceBoard(MarketPrices initial)
 {
     private readonly Lock _gate = new();
+    private readonly Dictionary<string, long> _publishedAt = new(StringComparer.Ordinal);
     private MarketPrices _prices = initial;
 
     /// <summary>The prices now.</summary>
@@ -57,7 +58,9 @@ public sealed class PriceBoard(MarketPrices initial)
     /// <summary>
     /// Publishes a feed's current prices: its mark as the instrument's mark (when <paramref name="isInstrument"/>) and its
     /// index as the price of every asset in <paramref name="assetsPriced"/>. Called by the feed that owns the symbol (or,
-    /// on a cluster node, by the actor following that feed's journal).
+    /// on a cluster node, by the actor following that feed's journal). A node has two folds of one feed (the singleton
+    /// and its journal follower): a fold that is behind the last one published (older <see cref="PriceFeed.LastEventMicros"/>)
+    /// does not overwrite newer prices.
     /// </summary>
     public void Publish(PriceFeed feed, bool isInstrument, IReadOnlyList<string> assetsPriced)
     {
@@ -65,8 +68,16 @@ public sealed class PriceBoard(MarketPrices initial)
         ArgumentNullException.ThrowIfNull(assetsPriced);
         var mark = feed.Mark;
         var index = feed.Index;
-        Update(p =>
+        var at = feed.LastEventMicros;
+        lock (_gate)
         {
+            if (_publishedAt.TryGetValue(feed.Symbol, out var published) && at < published)
+            {
+                return;
+            }
+
+            _publishedAt[feed.Symbol] = at;
+            var p = _prices;
             if (isInstrument)
             {
                 p = p.WithMark(feed.Symbol, mark);
@@ -77,8 +88,8 @@ public sealed class PriceBoard(MarketPrices initial)
                 p = p.WithPrice(a, index);
             }
 
-            return p;
-        });
+            _prices = p;
+        }
     }
 }
 

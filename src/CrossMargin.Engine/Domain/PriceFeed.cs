@@ -136,9 +136,13 @@ public sealed class PriceFeed
         return e;
     }
 
+    /// <summary>Time of the latest event folded (µs since the epoch); 0 before any. Orders two folds of the same journal.</summary>
+    public long LastEventMicros { get; private set; }
+
     /// <summary>Folds an event whose mark is already computed (the live path after <see cref="OnIndex"/> or <see cref="OnRoundFlow"/>).</summary>
     public void Apply(FeedEvent e)
     {
+        LastEventMicros = Math.Max(LastEventMicros, e switch { IndexTickReceived t => t.TimeMicros, ImpactApplied i => i.TimeMicros, _ => 0L });
         switch (e)
         {
             case IndexTickReceived t:
