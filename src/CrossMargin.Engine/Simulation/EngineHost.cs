@@ -540,11 +540,12 @@ public sealed class EngineHost : ILiquidationPorts
     /// <inheritdoc />
     public void Emit(long id, AccountEvent e)
     {
-        var before = _accounts[id].Account.Positions;
-        _accounts[id] = AccountLogic.Apply(_accounts[id], e, Model);
-        if (!ReferenceEquals(before, _accounts[id].Account.Positions))
+        var before = _accounts[id];
+        var after = AccountLogic.Apply(before, e, Model);
+        _accounts[id] = after;
+        if (!ReferenceEquals(before.Account.Positions, after.Account.Positions))
         {
-            _holders.Update(id, before, _accounts[id].Account.Positions);
+            _holders.Update(id, before.Account.Positions, after.Account.Positions);
         }
 
         _journal.Append(EngineIds.Account(id), e);
