@@ -38,6 +38,13 @@ public interface ILiquidationPorts
         }
     }
 
+    /// <summary>
+    /// The host's <see cref="Domain.HolderIndex"/> over the same holders as <see cref="Holders"/>, or null (the default):
+    /// with one, ranking ADL candidates narrows the pool in floating point first (<see cref="HolderIndex.Contenders"/>)
+    /// and values only the contenders exactly. The ranking is the same either way.
+    /// </summary>
+    HolderIndex? HolderIndex => null;
+
     /// <summary>Persists and applies <paramref name="e"/> on account <paramref name="id"/>.</summary>
     void Emit(long id, AccountEvent e);
 

@@ -250,18 +250,15 @@ public sealed class LiquidationCoordinatorLogic
             }
         }
 
-        var (before, result) = Waterfall(id, isolatedInstrument, members, ports);
-        if (result.Deficit > result.InsurancePaid)
+        // A fund that can pay nothing (empty, or switched off) leaves any deficit to ADL or socialized loss, which need
+        // the candidates; without a deficit they are left untouched and the result is the same as without them. The
+        // first pass is then skipped: deep in a crash the fund is empty and every bankruptcy would run both.
+        var w = model.Risk.Waterfall;
+        var fundCanPay = w.UseInsuranceFund && InsuranceFund * w.InsuranceMaxShare > 0m;
+        var (before, result) = fundCanPay ? Waterfall(id, isolatedInstrument, members, ports) : WithCandidates();
+        if (fundCanPay && result.Deficit > result.InsurancePaid)
         {
-            foreach (var (instrument, pos) in bankrupt.Positions)
-            {
-                if (pos.Size != 0m && (isolatedInstrument is null || isolatedInstrument == instrument))
-                {
-                    members.UnionWith(Candidates(instrument, -Math.Sign(pos.Size), ports));
-                }
-            }
-
-            (before, result) = Waterfall(id, isolatedInstrument, members, ports);
+            (before, result) = WithCandidates();
         }
 
         var adlIds = new HashSet<string>(result.Adl.Select(f => f.AccountId), StringComparer.Ordinal);
@@ -320,6 +317,19 @@ public sealed class LiquidationCoordinatorLogic
         var adlNotional = result.Adl.Sum(f => PositionMath.Notional(model.Catalog.Instrument(f.InstrumentId), f.SizeDelta, f.Price));
         ports.Emit(new BankruptcyResolved(round, id, isolatedInstrument, notional, result.Deficit, result.LiquidationFee, result.InsurancePaid,
             result.Adl.Length, adlNotional, result.AdlCharged, result.Socialized, result.Unassigned, InsuranceFund, FeePool));
+
+        (Dictionary<long, Account>, WaterfallResult) WithCandidates()
+        {
+            foreach (var (instrument, pos) in bankrupt.Positions)
+            {
+                if (pos.Size != 0m && (isolatedInstrument is null || isolatedInstrument == instrument))
+                {
+                    members.UnionWith(Candidates(instrument, -Math.Sign(pos.Size), ports));
+                }
+            }
+
+            return Waterfall(id, isolatedInstrument, members, ports);
+        }
     }
 
     /// <summary>Emits an account event of this round, logging the account's state before it (see <see cref="Candidates"/>).</summary>
@@ -365,6 +375,28 @@ public sealed class LiquidationCoordinatorLogic
             {
                 top.Offer(PositionMath.UnrealizedPnl(spec, p, mark), id);
             }
+        }
+
+        if (ports.HolderIndex is { } index)
+        {
+            // Today's holders that did not change since, narrowed to the contenders (exactly ranked below); then every
+            // account that changed since, as it was then.
+            var contenders = new List<(long Id, Position Position)>();
+            index.Contenders(instrument, side, spec, mark, _settings.AdlCandidatesPerSide, EngineIds.MarketMaker, asOf?.Keys.ToHashSet(), contenders);
+            foreach (var (id, position) in contenders)
+            {
+                Consider(id, position);
+            }
+
+            if (asOf is not null)
+            {
+                foreach (var (id, then) in asOf)
+                {
+                    Consider(id, then.Positions.GetValueOrDefault(instrument));
+                }
+            }
+
+            return _adlCandidates[(instrument, side)] = top.Ranked();
         }
 
         // Today's holders, read as they were at that point when they changed since; then the accounts that changed since

@@ -134,6 +134,9 @@ public sealed class EngineHost : ILiquidationPorts
     public IEnumerable<(long Id, Position Position)> Holders(string instrument, int side) => _holders.Of(instrument, side);
 
     /// <inheritdoc />
+    public HolderIndex? HolderIndex => _holders;
+
+    /// <inheritdoc />
     public PriceFeed? Feed(string instrument) => _feeds.TryGetValue(instrument, out var f) ? f : null;
 
     /// <summary>Handles one user command: decides, persists and applies the events, and returns the reply (unknown account → refusal).</summary>

@@ -83,6 +83,52 @@ internal sealed class BoxFixedPoint
     /// <summary>True when ρ(<paramref name="b"/>), for b above the fixed point, is certainly below <paramref name="value"/>.</summary>
     public bool Below(decimal b, decimal value) => F((double)b) <= (double)value * (1d - Margin) && !nearStep;
 
+    /// <summary>
+    /// The band's relative half-width found in floating point alone: the same bisection for the box fixed point as the
+    /// exact one (best of ρ over the widest box and ten midpoints), with ρ(b) taken as min(b, F(b)·(1 − 10⁻⁹)). F's
+    /// error is near 10⁻¹³ (positive sums of products of converted decimals), so each such value is below the exact
+    /// ρ(b) and is a valid band on its own; the best of them is returned, rounded down to a decimal. It may differ from
+    /// the decimal bisection's result by less than one bisection step, never by being unsafe. False (and the caller
+    /// takes the decimal bisection) when a bracket cap lies within floating-point reach, where the rate steps.
+    /// </summary>
+    public bool TrySolve(decimal maxWidth, out decimal rho)
+    {
+        rho = 0m;
+        var w = (double)maxWidth;
+        var best = Rho(w);
+        if (nearStep)
+        {
+            return false;
+        }
+
+        if (best > 0d && best < w)
+        {
+            var (lo, hi) = (best, w);
+            for (var i = 0; i < Bisections; i++)
+            {
+                var mid = (lo + hi) / 2d;
+                var r = Rho(mid);
+                if (nearStep)
+                {
+                    return false;
+                }
+
+                best = Math.Max(best, r);
+                (lo, hi) = r >= mid ? (mid, hi) : (lo, mid);
+            }
+        }
+
+        // (decimal)double keeps 15 significant digits and may round up by 10⁻¹⁵: the margin in Rho covers it; the cap at
+        // the widest box is restored exactly.
+        rho = best >= w ? maxWidth : Math.Min(maxWidth, Math.Max(0m, (decimal)best));
+        return true;
+    }
+
+    /// <summary>Bisection steps, as the decimal bisection's.</summary>
+    private const int Bisections = 10;
+
+    private double Rho(double b) => Math.Min(b, F(b) * (1d - Margin));
+
     /// <summary>min over boundaries of safety·|g| / Λ(b), the same bound as the exact ρ without the cap at b.</summary>
     private double F(double b)
     {

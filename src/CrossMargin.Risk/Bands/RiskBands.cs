@@ -73,9 +73,11 @@ public static class RiskBands
         // Λ bounded over a box of half-width b is valid for bands no wider than b, and it shrinks with b (over the full
         // max-relative-width box a linear term alone is overstated by (1 + w)², 1.56× at w = 0.25). Every candidate
         // min(b, ρ(b)) is therefore a valid band; the widest is at the fixed point b = ρ(b), found by bisection on b.
-        // What does not depend on b (lookups, the boundaries' safety·|g|) is gathered once in BandInputs, and for cross
-        // and isolated accounts a floating-point copy of ρ steers the bisection (BoxFixedPoint), so the exact ρ is
-        // evaluated about twice instead of eleven times, with the same steps and the same result.
+        // What does not depend on b (lookups, the boundaries' safety·|g|) is gathered once in BandInputs. For cross and
+        // isolated accounts the bisection then runs on a floating-point copy of ρ taken 10⁻⁹ low (BoxFixedPoint.TrySolve):
+        // each of its values is below the exact ρ(b), so each is a valid band, and no decimal ρ is evaluated (a
+        // re-margin's largest cost before). Only where a bracket cap is within floating-point reach does the decimal
+        // bisection run, steered by the same copy.
         var w = config.Bands.MaxRelativeWidth;
         var inputs = new BandInputs(account, catalog, prices, config, risk, Boundaries(risk, state, previousByPosition, t));
         var guide = bisect || account.Mode == MarginMode.Portfolio ? null : inputs.FixedPoint();
@@ -93,6 +95,11 @@ public static class RiskBands
         if (guide?.Side(w) > 0)
         {
             return w; // ρ(w) = w: no boundary comes near within the widest box
+        }
+
+        if (guide is not null && guide.TrySolve(w, out var fast))
+        {
+            return fast;
         }
 
         var best = inputs.Rho(w);

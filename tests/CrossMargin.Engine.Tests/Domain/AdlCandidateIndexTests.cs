@@ -17,8 +17,21 @@ public sealed class AdlCandidateIndexTests
 {
     private const string Btc = "BTC-PERP";
 
-    /// <summary>Ports over a dictionary; with <c>indexed</c> the holders come from a <see cref="HolderIndex"/>, else from the interface's scan.</summary>
-    private sealed class Ports(bool indexed) : ILiquidationPorts
+    /// <summary>Where ADL's candidate pool comes from.</summary>
+    public enum Pool
+    {
+        /// <summary>The interface's default scan of every account.</summary>
+        Scan,
+
+        /// <summary>The holder index's list, ranked exactly.</summary>
+        IndexList,
+
+        /// <summary>The holder index narrowed in floating point (<see cref="HolderIndex.Contenders"/>), then ranked exactly.</summary>
+        IndexContenders,
+    }
+
+    /// <summary>Ports over a dictionary; the holders come from the scan or the <see cref="HolderIndex"/> as <paramref name="pool"/> says.</summary>
+    private sealed class Ports(Pool pool) : ILiquidationPorts
     {
         private readonly HolderIndex _index = new();
         public readonly SortedDictionary<long, EngineAccount> Accounts = new();
@@ -34,7 +47,9 @@ public sealed class AdlCandidateIndexTests
         public EngineAccount Account(long id) => Accounts[id];
 
         public IEnumerable<(long Id, Position Position)> Holders(string instrument, int side) =>
-            indexed ? _index.Of(instrument, side) : ((ILiquidationPorts)new ScanOnly(this)).Holders(instrument, side);
+            pool != Pool.Scan ? _index.Of(instrument, side) : ((ILiquidationPorts)new ScanOnly(this)).Holders(instrument, side);
+
+        public HolderIndex? HolderIndex => pool == Pool.IndexContenders ? _index : null;
 
         public void Emit(long id, AccountEvent e)
         {
@@ -75,9 +90,9 @@ public sealed class AdlCandidateIndexTests
         public PriceFeed? Feed(string instrument) => inner.Feed(instrument);
     }
 
-    private static Ports Book(bool indexed)
+    private static Ports Book(Pool pool)
     {
-        var ports = new Ports(indexed);
+        var ports = new Ports(pool);
         ports.Feed0.OnIndex(0, 100_000m);
         ports.Open(0, 100_000_000m);
         var random = new Random(7);
@@ -100,9 +115,9 @@ public sealed class AdlCandidateIndexTests
     public void A_round_of_bankruptcies_past_the_fund_should_deleverage_the_same_accounts_with_the_index_as_with_the_scan()
     {
         var results = new List<List<object>>();
-        foreach (var indexed in new[] { false, true })
+        foreach (var pool in new[] { Pool.Scan, Pool.IndexList, Pool.IndexContenders })
         {
-            var ports = Book(indexed);
+            var ports = Book(pool);
             ports.Prices = Prices(86_000m);
             ports.Feed0.OnIndex(1, 86_000m);
             var coordinator = new LiquidationCoordinatorLogic(CoordinatorLimits.Default with { AdlCandidatesPerSide = 8 });
@@ -126,6 +141,68 @@ public sealed class AdlCandidateIndexTests
             ? $"{id}:{Convert.ToBase64String(serializer.Serialize(a).Payload)}"
             : Convert.ToBase64String(serializer.Serialize(e).Payload);
         Assert.Equal(results[0].Select(Row), results[1].Select(Row));
+        Assert.Equal(results[0].Select(Row), results[2].Select(Row));
+    }
+
+    [Theory]
+    [InlineData(InstrumentKind.LinearPerpetual)]
+    [InlineData(InstrumentKind.InversePerpetual)]
+    public void Contenders_should_hold_the_exact_top_k_of_the_pool_whatever_the_ties_and_skips(InstrumentKind kind)
+    {
+        var spec = new InstrumentSpec("X-PERP", kind, "X", kind == InstrumentKind.LinearPerpetual ? "USDT" : "X", kind == InstrumentKind.LinearPerpetual ? 1m : 100m, 0.5m, 1m, DomainFixture.Btc.Margin);
+        var random = new Random(23);
+        for (var trial = 0; trial < 300; trial++)
+        {
+            var index = new HolderIndex();
+            var flat = System.Collections.Immutable.ImmutableSortedDictionary<string, Position>.Empty;
+            var side = trial % 2 == 0 ? 1 : -1;
+            var positions = new Dictionary<long, Position>();
+            var count = random.Next(0, 80);
+            for (long id = 1; id <= count; id++)
+            {
+                // Few distinct sizes and entry prices: many exact ties in uPnL, which the id must break.
+                var size = side * random.Next(1, 4) * (random.Next(0, 3) == 0 ? 1_000_000m : 1m);
+                var entry = 20_000m + (500m * random.Next(0, 5)) + (random.Next(0, 4) == 0 ? 0.0000001m : 0m);
+                var cost = kind == InstrumentKind.LinearPerpetual ? size * entry : size / entry;
+                positions[id] = new Position("X-PERP", size, cost);
+                index.Update(id, flat, flat.Add("X-PERP", positions[id]));
+            }
+
+            var mark = 19_000m + (250m * random.Next(0, 9));
+            var k = random.Next(0, 12);
+            var excluded = (long)random.Next(0, 10);
+            var skip = Enumerable.Range(0, random.Next(0, 6)).Select(_ => (long)random.Next(1, 40)).ToHashSet();
+            var contenders = new List<(long Id, Position Position)>();
+            index.Contenders("X-PERP", side, spec, mark, k, excluded, skip, contenders);
+
+            var top = new TopCandidates(k);
+            foreach (var (id, p) in contenders)
+            {
+                top.Offer(Risk.Margin.PositionMath.UnrealizedPnl(spec, p, mark), id);
+            }
+
+            var expected = positions.Where(p => p.Key != excluded && !skip.Contains(p.Key))
+                .Select(p => (Pnl: Risk.Margin.PositionMath.UnrealizedPnl(spec, p.Value, mark), Id: p.Key))
+                .OrderByDescending(o => o.Pnl).ThenBy(o => o.Id).Take(k).Select(o => o.Id).ToList();
+            Assert.Equal(expected, top.Ranked());
+            Assert.DoesNotContain(contenders, c => c.Id == excluded || skip.Contains(c.Id));
+        }
+    }
+
+    [Fact]
+    public void Contenders_should_be_just_the_top_k_when_every_pnl_is_distinct()
+    {
+        var index = new HolderIndex();
+        var flat = System.Collections.Immutable.ImmutableSortedDictionary<string, Position>.Empty;
+        for (long id = 1; id <= 1_000; id++)
+        {
+            var entry = 90_000m + (7m * id); // shorts: the lower the entry, the lower the PnL when the price falls
+            index.Update(id, flat, flat.Add(Btc, new Position(Btc, -0.01m, -0.01m * entry)));
+        }
+
+        var contenders = new List<(long Id, Position Position)>();
+        index.Contenders(Btc, -1, DomainFixture.Btc, 80_000m, 8, excluded: 0, skip: null, contenders);
+        Assert.Equal(Enumerable.Range(993, 8).Select(i => (long)i), contenders.Select(c => c.Id).Order());
     }
 
     [Fact]
