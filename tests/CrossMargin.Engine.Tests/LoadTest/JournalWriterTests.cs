@@ -11,11 +11,13 @@ namespace CrossMargin.Engine.Tests.LoadTest;
 /// <summary>The journal writer's hand-off policies (the load test hands over whenever the journal is idle) and its allocation-free hash framing.</summary>
 public sealed class JournalWriterTests
 {
-    [Fact]
-    public void The_hash_should_be_the_reference_framing_of_every_row_in_append_order()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // rows hashed by the write task instead of on append
+    public void The_hash_should_be_the_reference_framing_of_every_row_in_append_order(bool flushWhenIdle)
     {
         var serializer = EngineSerialization.Create();
-        var writer = new JournalWriter(new InMemoryJournal(serializer), serializer, "w", batchSize: 3);
+        var writer = new JournalWriter(new InMemoryJournal(serializer), serializer, "w", batchSize: 3) { FlushWhenIdle = flushWhenIdle };
         using var reference = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var scratch = new byte[8];
         var sequences = new Dictionary<string, long>();
@@ -30,10 +32,16 @@ public sealed class JournalWriterTests
             JournalWriter.HashRow(reference, scratch, id, sequences[id], payload.Manifest, payload.Payload);
         }
 
-        writer.Complete();
+        if (!flushWhenIdle)
+        {
+            writer.Complete();
+            Assert.Equal(4, writer.Batches); // 3 + 3 + 3 + the tail of 1
+        }
+
+        // Asked with rows still buffered when flushing when idle: the hash still covers every row appended.
         Assert.Equal(Convert.ToHexStringLower(reference.GetCurrentHash()), writer.CurrentHash());
         Assert.Equal(10, writer.Events);
-        Assert.Equal(4, writer.Batches); // 3 + 3 + 3 + the tail of 1
+        Assert.Equal(0, writer.Buffered);
     }
 
     [Fact]
