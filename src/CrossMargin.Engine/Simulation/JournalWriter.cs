@@ -18,8 +18,9 @@ namespace CrossMargin.Engine.Simulation;
 /// with the load, the journal's own serialization leaves the appending thread, and the lag stays about one write long.
 /// Either way at most one write is in flight and writes keep their order.</para>
 /// <para>Appending allocates only what the journal keeps (the row's envelope and payload bytes): the hash framing
-/// reuses buffers and two batch lists are recycled. With <see cref="FlushWhenIdle"/> the rows are serialized and hashed
-/// by the write task before the journal call, not by the appending thread; the digest is the same.</para>
+/// reuses buffers and two batch lists are recycled. With <see cref="FlushWhenIdle"/> the rows are serialized once and
+/// hashed by the write task before the journal call, not by the appending thread, and the journal stores those bytes;
+/// the digest is the same.</para>
 /// </remarks>
 public sealed class JournalWriter
 {
@@ -223,15 +224,15 @@ public sealed class JournalWriter
     {
         if (FlushWhenIdle)
         {
-            // The rows are hashed here, on the write task, in batch order (one write is in flight at a time, so the hash
-            // state has one user): serializing them for the hash was the largest cost of an append on the engine thread.
-            foreach (var write in batch)
+            // The rows are serialized and hashed here, on the write task, in batch order (one write is in flight at a
+            // time, so the hash state has one user): serializing them for the hash was the largest cost of an append on
+            // the engine thread. The journal stores the same bytes (a SerializedPayload passes through its serializer).
+            for (var i = 0; i < batch.Count; i++)
             {
-                foreach (var row in write.Events)
-                {
-                    var payload = _serializer.Serialize(row.Payload);
-                    HashRowFast(row.PersistenceId, row.SequenceNr, payload.Manifest, payload.Payload);
-                }
+                var row = batch[i].Events[0]; // Append makes one-event writes
+                var payload = _serializer.Serialize(row.Payload);
+                HashRowFast(row.PersistenceId, row.SequenceNr, payload.Manifest, payload.Payload);
+                batch[i] = new AtomicWrite(new PersistentRepr(row.PersistenceId, row.SequenceNr, payload, row.WriterUuid));
             }
         }
 

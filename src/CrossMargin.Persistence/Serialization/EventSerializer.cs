@@ -78,11 +78,18 @@ public sealed class EventSerializer
     /// <summary>True when <paramref name="type"/> can be serialized.</summary>
     public bool IsRegistered(Type type) => _byType.ContainsKey(type);
 
-    /// <summary>Serializes <paramref name="payload"/>.</summary>
+    /// <summary>
+    /// Serializes <paramref name="payload"/>. A <see cref="SerializedPayload"/> (an event serialized ahead, for example
+    /// by a writer that hashes the rows it journals) is returned as it is, so it is stored byte for byte.
+    /// </summary>
     /// <exception cref="EventSerializationException">The type is not registered or its serializer threw.</exception>
     public SerializedPayload Serialize(object payload)
     {
         ArgumentNullException.ThrowIfNull(payload);
+        if (payload is SerializedPayload ready)
+        {
+            return ready;
+        }
         if (!_byType.TryGetValue(payload.GetType(), out var registration))
         {
             throw new EventSerializationException($"event type {payload.GetType().FullName} is not registered with the event serializer; call EventSerializer.Register<{payload.GetType().Name}>(name, version) at start-up");

@@ -35,6 +35,17 @@ public sealed class EventSerializerTests
     }
 
     [Fact]
+    public void A_payload_serialized_ahead_should_pass_through_unchanged_and_read_back_as_the_event()
+    {
+        var serializer = new EventSerializer().Register<RenamedV1>("renamed", 1);
+        var ahead = serializer.Serialize(new RenamedV1("ada"));
+        var again = serializer.Serialize(ahead);
+        Assert.Same(ahead.Payload, again.Payload);
+        Assert.Equal((ahead.Manifest, ahead.SerializerId), (again.Manifest, again.SerializerId));
+        Assert.Equal(new RenamedV1("ada"), serializer.Deserialize("p", 1, again.Manifest, again.SerializerId, again.Payload));
+    }
+
+    [Fact]
     public void Serializer_should_read_an_event_from_a_slice_of_a_reused_buffer()
     {
         var serializer = new EventSerializer().Register("tick", 1, new PriceTickCodec()).Register<RenamedV1>("renamed", 1);
