@@ -188,8 +188,9 @@ public static class AccountLogic
     /// </summary>
     public static RemarginResult Remargin(EngineAccount state, EngineModel model, MarketPrices prices, long timeMicros)
     {
-        // One valuation serves the bands, the state-change event and the coordinator's severity.
-        var risk = MarginEngine.Evaluate(state.Account, model.Catalog, prices, model.Risk.Portfolio);
+        // One valuation serves the bands, the state-change event and the coordinator's severity (totals only: no
+        // per-position terms are needed for a cross or portfolio account).
+        var risk = MarginEngine.EvaluateTotals(state.Account, model.Catalog, prices, model.Risk.Portfolio);
         var bands = RiskBands.Compute(state.Account, model.Catalog, prices, model.Risk, risk, state.State);
         RiskStateChanged? changed = null;
         if (bands.State != state.State)
@@ -202,7 +203,7 @@ public static class AccountLogic
 
     /// <summary>Severity for the coordinator's queue: MM / equity, or a large number when equity ≤ 0.</summary>
     public static decimal Severity(EngineAccount state, EngineModel model, MarketPrices prices) =>
-        SeverityOf(MarginEngine.Evaluate(state.Account, model.Catalog, prices, model.Risk.Portfolio));
+        SeverityOf(MarginEngine.EvaluateTotals(state.Account, model.Catalog, prices, model.Risk.Portfolio));
 
     private static decimal SeverityOf(AccountRisk risk) => risk.MarginRatio ?? 1_000_000m;
 

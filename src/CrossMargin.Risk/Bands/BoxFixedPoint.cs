@@ -11,7 +11,7 @@ namespace CrossMargin.Risk.Bands;
 /// from). The steps taken, and so the band, are exactly those of the plain decimal bisection; floating point never
 /// enters a price, a band or a money amount. Where a bracket cap lies within floating-point reach of the notional
 /// bound (the maintenance rate steps there), or the margin rule is neither a bracket table nor linear in size, the
-/// guide declares itself unsure. Cross and isolated accounts; one instance per band computation.
+/// guide declares itself unsure. Cross and isolated accounts; reset for each band computation and used on one thread.
 /// </summary>
 internal sealed class BoxFixedPoint
 {
@@ -20,30 +20,33 @@ internal sealed class BoxFixedPoint
 
     private static readonly ConditionalWeakTable<BracketTable, double[][]> Steps = new();
 
-    private readonly bool isolated;
-    private readonly double[] x, ps, q, c, cs, a, iso, ratios, buffers, numerators;
-    private readonly int[] boundaries; // boundaries that limit ρ, exactly as the exact ρ skips them (the exit level last)
-    private readonly bool[] linear;
-    private readonly MarginRule[] rules;
-    private readonly double[]?[] caps, rates;
-    private readonly double collateral; // Σ price·|balance|·haircut bound (times Hi gives the collateral Λ)
-    private readonly double poolNumerator;
-    private readonly double maxWidth;
+    private readonly double[] ratios = new double[6], buffers = new double[6];
+    private bool isolated;
+    private double[] x = [], ps = [], q = [], c = [], cs = [], a = [], iso = [], numerators = [];
+    private int[] boundaries = []; // boundaries that limit ρ, exactly as the exact ρ skips them (the exit level last)
+    private bool[] linear = [];
+    private MarginRule[] rules = [];
+    private double[]?[] caps = [], rates = [];
+    private int n; // positions in use (the arrays are reused and may be longer)
+    private double collateral; // Σ price·|balance|·haircut bound (times Hi gives the collateral Λ)
+    private double poolNumerator;
+    private double maxWidth;
     private bool nearStep; // the last F met a bracket cap within floating-point reach: its answer is not trusted
 
     /// <summary>
-    /// Copies the inputs of ρ(b) to doubles. <paramref name="boundaries"/> (not copied; not changed) says how many of the
-    /// boundaries per row of <paramref name="numerators"/> count — one entry for cross, one per position for isolated —
-    /// and must be what the exact ρ uses, or the guide would steer the bisection to another fixed point.
+    /// Copies the inputs of ρ(b) for the first <paramref name="count"/> positions to doubles, reusing this instance's
+    /// arrays (one instance per thread: see RiskBands' inputs). <paramref name="boundaries"/> (not copied; not changed)
+    /// says how many of the boundaries per row of <paramref name="numerators"/> count — one entry for cross, one per
+    /// position for isolated — and must be what the exact ρ uses, or the guide would steer the bisection to another
+    /// fixed point.
     /// </summary>
-    public BoxFixedPoint(
-        bool isolated, InstrumentSpec[] specs, Position[] positions, decimal[] marks, decimal[] settlementPrices,
+    public void Reset(
+        bool isolated, int count, InstrumentSpec[] specs, Position[] positions, decimal[] marks, decimal[] settlementPrices,
         decimal collateralBound, decimal[] ratios, decimal[] buffers, decimal[] numerators, int[] boundaries, decimal poolNumerator, decimal maxWidth)
     {
-        (this.isolated, this.boundaries) = (isolated, boundaries);
-        var n = specs.Length;
-        (x, ps, q, c, cs, a, iso) = (new double[n], new double[n], new double[n], new double[n], new double[n], new double[n], new double[n]);
-        (linear, rules, caps, rates) = (new bool[n], new MarginRule[n], new double[n][], new double[n][]);
+        (this.isolated, this.boundaries, n) = (isolated, boundaries, count);
+        (x, ps, q, c, cs, a, iso) = (Fit(x, n), Fit(ps, n), Fit(q, n), Fit(c, n), Fit(cs, n), Fit(a, n), Fit(iso, n));
+        (linear, rules, caps, rates) = (Fit(linear, n), Fit(rules, n), Fit(caps, n), Fit(rates, n));
         for (var k = 0; k < n; k++)
         {
             var spec = specs[k];
@@ -53,6 +56,7 @@ internal sealed class BoxFixedPoint
             iso[k] = isolated ? Math.Abs((double)positions[k].IsolatedMargin) : 0d;
             linear[k] = spec.Kind == InstrumentKind.LinearPerpetual;
             rules[k] = spec.Margin;
+            (caps[k], rates[k]) = (null, null);
             if (spec.Margin is BracketTable table)
             {
                 var steps = Steps.GetValue(table, Build);
@@ -61,12 +65,23 @@ internal sealed class BoxFixedPoint
         }
 
         collateral = (double)collateralBound;
-        this.ratios = Array.ConvertAll(ratios, r => (double)r);
-        this.buffers = Array.ConvertAll(buffers, r => (double)r);
-        this.numerators = Array.ConvertAll(numerators, r => (double)r);
+        for (var j = 0; j < this.ratios.Length; j++)
+        {
+            (this.ratios[j], this.buffers[j]) = ((double)ratios[j], (double)buffers[j]);
+        }
+
+        var rows = isolated ? n * this.ratios.Length : this.ratios.Length;
+        this.numerators = Fit(this.numerators, rows);
+        for (var j = 0; j < rows; j++)
+        {
+            this.numerators[j] = (double)numerators[j];
+        }
+
         this.poolNumerator = (double)poolNumerator;
         this.maxWidth = (double)maxWidth;
     }
+
+    private static T[] Fit<T>(T[] array, int count) => array.Length >= count ? array : new T[Math.Max(count, array.Length * 2)];
 
     /// <summary>
     /// Which side of the fixed point <paramref name="b"/> lies on: +1 when ρ(b) = b for certain (f(b) exceeds b by far
@@ -141,7 +156,7 @@ internal sealed class BoxFixedPoint
             f = Width(poolNumerator, coll);
         }
 
-        for (var k = 0; k < x.Length; k++)
+        for (var k = 0; k < n; k++)
         {
             var (pe, pm, pn) = Sens(k, lo, hi);
             if (isolated)

@@ -79,7 +79,7 @@ public static class RiskBands
         // re-margin's largest cost before). Only where a bracket cap is within floating-point reach does the decimal
         // bisection run, steered by the same copy.
         var w = config.Bands.MaxRelativeWidth;
-        var inputs = new BandInputs(account, catalog, prices, config, risk, Boundaries(risk, state, previousByPosition, t));
+        var inputs = BandInputs.For(account, catalog, prices, config, risk, Boundaries(risk, state, previousByPosition, t));
         var guide = bisect || account.Mode == MarginMode.Portfolio ? null : inputs.FixedPoint();
         return Build(account, catalog, prices, state, Bisect(inputs, w, guide));
     }
@@ -195,36 +195,54 @@ public static class RiskBands
 
     /// <summary>
     /// The b-independent part of ρ(b) for one account, gathered once per band computation: specs, marks and prices looked
-    /// up once, each boundary's numerator safety·|g| computed once. One per call; not shared across threads.
+    /// up once, each boundary's numerator safety·|g| computed once. One instance per thread, reset for each computation
+    /// (<see cref="For"/>): its arrays grow to the largest account seen and are reused, so a re-margin allocates none of
+    /// them. Counts <c>n</c> (positions) and <c>m</c> (non-zero balances) say how much of each array is in use.
     /// </summary>
     private sealed class BandInputs
     {
-        private readonly Account account;
-        private readonly RiskCatalog catalog;
-        private readonly MarketPrices prices;
-        private readonly RiskConfig config;
+        [ThreadStatic]
+        private static BandInputs? current;
+
         private readonly decimal[] ratios = new decimal[BoundaryCount];
         private readonly decimal[] buffers = new decimal[BoundaryCount];
-        private readonly InstrumentSpec[] specs;
-        private readonly Position[] positions;
-        private readonly decimal[] marks;
-        private readonly decimal[] settlementPrices;
-        private readonly decimal[] collateralPrice;
-        private readonly decimal[] collateralAbs;
-        private readonly decimal[] collateralHaircut;
-        private readonly decimal[] numerators; // safety·|g| per boundary (cross, portfolio) or per position × boundary (isolated)
-        private readonly decimal poolNumerator; // isolated: safety·|pool collateral value|
-        private readonly int[] boundaries; // boundaries that limit ρ: one count (cross, portfolio) or one per position (isolated); see Boundaries
-        private readonly PositionSens[] sens;
+        private readonly BoxFixedPoint guide = new();
+        private Account account = null!;
+        private RiskCatalog catalog = null!;
+        private MarketPrices prices = null!;
+        private RiskConfig config = null!;
+        private InstrumentSpec[] specs = [];
+        private Position[] positions = [];
+        private decimal[] marks = [];
+        private decimal[] settlementPrices = [];
+        private decimal[] collateralPrice = [];
+        private decimal[] collateralAbs = [];
+        private decimal[] collateralHaircut = [];
+        private decimal[] numerators = []; // safety·|g| per boundary (cross, portfolio) or per position × boundary (isolated)
+        private decimal poolNumerator; // isolated: safety·|pool collateral value|
+        private int[] boundaries = []; // boundaries that limit ρ: one count (cross, portfolio) or one per position (isolated); see Boundaries
+        private PositionSens[] sens = [];
+        private int n; // positions in use
+        private int m; // non-zero balances in use
 
-        public BandInputs(Account account, RiskCatalog catalog, MarketPrices prices, RiskConfig config, AccountRisk risk, int[] boundaries)
+        /// <summary>This thread's instance, reset for <paramref name="account"/> (valid until the thread's next call).</summary>
+        public static BandInputs For(Account account, RiskCatalog catalog, MarketPrices prices, RiskConfig config, AccountRisk risk, int[] boundaries)
+        {
+            var inputs = current ??= new BandInputs();
+            inputs.Reset(account, catalog, prices, config, risk, boundaries);
+            return inputs;
+        }
+
+        private static T[] Fit<T>(T[] array, int count) => array.Length >= count ? array : new T[Math.Max(count, array.Length * 2)];
+
+        private void Reset(Account account, RiskCatalog catalog, MarketPrices prices, RiskConfig config, AccountRisk risk, int[] boundaries)
         {
             (this.account, this.catalog, this.prices, this.config, this.boundaries) = (account, catalog, prices, config, boundaries);
             var t = config.Thresholds;
             (ratios[0], ratios[1], ratios[2], ratios[3], ratios[4], ratios[5]) = (0m, t.BackstopRatio, t.LiquidationRatio, t.ReduceOnlyRatio, t.WarningRatio, t.LiquidationRatio);
             buffers[5] = t.ExitBufferRate;
-            var n = account.Positions.Count;
-            (specs, positions, marks, settlementPrices, sens) = (new InstrumentSpec[n], new Position[n], new decimal[n], new decimal[n], new PositionSens[n]);
+            n = account.Positions.Count;
+            (specs, positions, marks, settlementPrices, sens) = (Fit(specs, n), Fit(positions, n), Fit(marks, n), Fit(settlementPrices, n), Fit(sens, n));
             var k = 0;
             foreach (var (id, pos) in account.Positions)
             {
@@ -235,30 +253,31 @@ public static class RiskBands
                 k++;
             }
 
-            var m = 0;
+            m = 0;
             foreach (var (_, b) in account.Balances)
             {
                 m += b != 0m ? 1 : 0;
             }
 
-            (collateralPrice, collateralAbs, collateralHaircut) = (new decimal[m], new decimal[m], new decimal[m]);
-            m = 0;
+            (collateralPrice, collateralAbs, collateralHaircut) = (Fit(collateralPrice, m), Fit(collateralAbs, m), Fit(collateralHaircut, m));
+            var c = 0;
             foreach (var (asset, b) in account.Balances)
             {
                 if (b != 0m)
                 {
-                    collateralPrice[m] = prices.Price(asset);
-                    collateralAbs[m] = Math.Abs(b);
-                    collateralHaircut[m] = b < 0m ? 1m : catalog.Asset(asset).Haircut.MaxRatio;
-                    m++;
+                    collateralPrice[c] = prices.Price(asset);
+                    collateralAbs[c] = Math.Abs(b);
+                    collateralHaircut[c] = b < 0m ? 1m : catalog.Asset(asset).Haircut.MaxRatio;
+                    c++;
                 }
             }
 
             var safety = config.Bands.Safety;
+            poolNumerator = 0m;
             if (account.Mode == MarginMode.Isolated)
             {
-                poolNumerator = safety * Math.Abs(MarginEngine.CollateralValue(account, catalog, prices.Price));
-                numerators = new decimal[risk.Positions.Length * BoundaryCount];
+                poolNumerator = safety * Math.Abs(MarginEngine.CollateralValue(account, catalog, prices));
+                numerators = Fit(numerators, risk.Positions.Length * BoundaryCount);
                 for (var p = 0; p < risk.Positions.Length; p++)
                 {
                     var pr = risk.Positions[p];
@@ -271,7 +290,7 @@ public static class RiskBands
             }
             else
             {
-                numerators = new decimal[BoundaryCount];
+                numerators = Fit(numerators, BoundaryCount);
                 for (var j = 0; j < BoundaryCount; j++)
                 {
                     var g = risk.Equity - (ratios[j] * risk.Maintenance) - (buffers[j] * risk.Notional);
@@ -289,7 +308,7 @@ public static class RiskBands
             if (account.Mode == MarginMode.Isolated)
             {
                 rho = Math.Min(rho, Width(poolNumerator, coll));
-                for (var p = 0; p < positions.Length; p++)
+                for (var p = 0; p < n; p++)
                 {
                     var pos = positions[p];
                     var s = Sens(specs[p], pos, marks[p], settlementPrices[p], box, pos.IsolatedMargin);
@@ -302,7 +321,7 @@ public static class RiskBands
                 return rho;
             }
 
-            for (var p = 0; p < positions.Length; p++)
+            for (var p = 0; p < n; p++)
             {
                 sens[p] = Sens(specs[p], positions[p], marks[p], settlementPrices[p], box, 0m);
             }
@@ -312,7 +331,7 @@ public static class RiskBands
             {
                 var (ratio, buffer) = (ratios[j], buffers[j]);
                 var sum = 0m; // summed from zero in position order, as Enumerable.Sum did
-                for (var p = 0; p < sens.Length; p++)
+                for (var p = 0; p < n; p++)
                 {
                     sum += sens[p].Lambda(pm is null ? ratio : 0m, buffer);
                 }
@@ -331,25 +350,26 @@ public static class RiskBands
 
         private decimal Width(decimal numerator, decimal lambda) => lambda == 0m ? config.Bands.MaxRelativeWidth : numerator / lambda;
 
-        /// <summary>The floating-point guide for the bisection over these inputs (cross and isolated accounts).</summary>
+        /// <summary>The floating-point copy of ρ over these inputs (cross and isolated accounts): this thread's, reset.</summary>
         public BoxFixedPoint FixedPoint()
         {
             var collateral = 0m;
-            for (var m = 0; m < collateralPrice.Length; m++)
+            for (var c = 0; c < m; c++)
             {
-                collateral += collateralPrice[m] * collateralAbs[m] * collateralHaircut[m];
+                collateral += collateralPrice[c] * collateralAbs[c] * collateralHaircut[c];
             }
 
-            return new BoxFixedPoint(account.Mode == MarginMode.Isolated, specs, positions, marks, settlementPrices, collateral,
+            guide.Reset(account.Mode == MarginMode.Isolated, n, specs, positions, marks, settlementPrices, collateral,
                 ratios, buffers, numerators, boundaries, poolNumerator, config.Bands.MaxRelativeWidth);
+            return guide;
         }
 
         private decimal CollateralLambda(Box box)
         {
             var total = 0m;
-            for (var m = 0; m < collateralPrice.Length; m++)
+            for (var c = 0; c < m; c++)
             {
-                total += box.Hi * collateralPrice[m] * collateralAbs[m] * collateralHaircut[m];
+                total += box.Hi * collateralPrice[c] * collateralAbs[c] * collateralHaircut[c];
             }
 
             return total;

@@ -16,7 +16,8 @@ public static class MarginEngine
     /// <summary>Values <paramref name="account"/> at <paramref name="prices"/>; <paramref name="portfolio"/> is required in portfolio mode.</summary>
     public static AccountRisk Evaluate(Account account, RiskCatalog catalog, MarketPrices prices, PortfolioMarginConfig? portfolio = null)
     {
-        var collateral = CollateralValue(account, catalog, prices.Price);
+        var source = new SnapshotPrices(prices);
+        var collateral = CollateralValue(account, catalog, source);
         var builder = ImmutableArray.CreateBuilder<PositionRisk>(account.Positions.Count);
         decimal upnl = 0m, mm = 0m, im = 0m, notional = 0m, isolatedEquity = 0m;
         foreach (var (id, pos) in account.Positions)
@@ -37,10 +38,50 @@ public static class MarginEngine
             case MarginMode.Portfolio:
                 var cfg = portfolio ?? throw new RiskInputException("portfolio", "null", $"account {account.Id} is in portfolio mode but no portfolio config was given");
                 var pm = PortfolioMargin.Compute(account, catalog, prices, cfg);
-                return new AccountRisk(account.Mode, collateral, upnl, CrossEquity(account, catalog, prices.Mark, prices.Price), pm.Maintenance, pm.Initial, notional, builder.MoveToImmutable());
+                return new AccountRisk(account.Mode, collateral, upnl, CrossEquity(account, catalog, source), pm.Maintenance, pm.Initial, notional, builder.MoveToImmutable());
             default:
-                return new AccountRisk(account.Mode, collateral, upnl, CrossEquity(account, catalog, prices.Mark, prices.Price), mm, im, notional, builder.MoveToImmutable());
+                return new AccountRisk(account.Mode, collateral, upnl, CrossEquity(account, catalog, source), mm, im, notional, builder.MoveToImmutable());
         }
+    }
+
+    /// <summary>
+    /// As <see cref="Evaluate"/>, with the same totals, but for cross and portfolio accounts without the per-position
+    /// terms (<see cref="AccountRisk.Positions"/> is empty): what classifying the account and its bands need, without a
+    /// record per position (the re-margin's largest allocation). Isolated accounts get the full valuation: their state
+    /// and bands are per position.
+    /// </summary>
+    public static AccountRisk EvaluateTotals(Account account, RiskCatalog catalog, MarketPrices prices, PortfolioMarginConfig? portfolio = null)
+    {
+        if (account.Mode == MarginMode.Isolated)
+        {
+            return Evaluate(account, catalog, prices, portfolio);
+        }
+
+        var source = new SnapshotPrices(prices);
+        var collateral = CollateralValue(account, catalog, source);
+        decimal upnl = 0m, mm = 0m, im = 0m, notional = 0m;
+        foreach (var (id, pos) in account.Positions)
+        {
+            // The same operations as PositionTerms, in the same order, so the sums equal Evaluate's.
+            var spec = catalog.Instrument(id);
+            var mark = prices.Mark(id);
+            var ps = prices.Price(spec.SettlementAsset);
+            var req = pos.Size == 0m ? default : PositionMath.Requirement(spec, pos.Size, mark);
+            upnl += PositionMath.UnrealizedPnl(spec, pos, mark) * ps;
+            mm += req.Maintenance * ps;
+            im += req.Initial * ps;
+            notional += PositionMath.Notional(spec, pos.Size, mark) * ps;
+        }
+
+        var equity = CrossEquity(account, catalog, source);
+        if (account.Mode == MarginMode.Portfolio)
+        {
+            var cfg = portfolio ?? throw new RiskInputException("portfolio", "null", $"account {account.Id} is in portfolio mode but no portfolio config was given");
+            var pm = PortfolioMargin.Compute(account, catalog, prices, cfg);
+            return new AccountRisk(account.Mode, collateral, upnl, equity, pm.Maintenance, pm.Initial, notional, ImmutableArray<PositionRisk>.Empty);
+        }
+
+        return new AccountRisk(account.Mode, collateral, upnl, equity, mm, im, notional, ImmutableArray<PositionRisk>.Empty);
     }
 
     /// <summary>
@@ -135,14 +176,22 @@ public static class MarginEngine
     }
 
     /// <summary>Σ haircut-weighted pool balances (valuation asset); zero balances are skipped.</summary>
-    public static decimal CollateralValue(Account account, RiskCatalog catalog, Func<string, decimal> price)
+    public static decimal CollateralValue(Account account, RiskCatalog catalog, Func<string, decimal> price) =>
+        CollateralValue(account, catalog, new FuncPrices(null, price));
+
+    /// <summary>Σ haircut-weighted pool balances at <paramref name="prices"/> (see the overload taking a price function).</summary>
+    public static decimal CollateralValue(Account account, RiskCatalog catalog, MarketPrices prices) =>
+        CollateralValue(account, catalog, new SnapshotPrices(prices));
+
+    private static decimal CollateralValue<TPrices>(Account account, RiskCatalog catalog, TPrices prices)
+        where TPrices : struct, IPriceSource
     {
         var total = 0m;
         foreach (var (asset, balance) in account.Balances)
         {
             if (balance != 0m)
             {
-                total += catalog.Asset(asset).Haircut.Weighted(balance * price(asset));
+                total += catalog.Asset(asset).Haircut.Weighted(balance * prices.Price(asset));
             }
         }
 
@@ -155,7 +204,12 @@ public static class MarginEngine
     /// be paid in, so closing a position at the mark never changes equity (with a haircut below 1, Σ haircut·balance
     /// + Σ uPnL would). For a 100% asset such as USDT this is exactly balance + uPnL.
     /// </summary>
-    public static decimal CrossEquity(Account account, RiskCatalog catalog, Func<string, decimal> mark, Func<string, decimal> price)
+    public static decimal CrossEquity(Account account, RiskCatalog catalog, Func<string, decimal> mark, Func<string, decimal> price) =>
+        CrossEquity(account, catalog, new FuncPrices(mark, price));
+
+    // Generic over a struct price source so the MarketPrices path allocates no delegates (the JIT specializes it).
+    private static decimal CrossEquity<TPrices>(Account account, RiskCatalog catalog, TPrices prices)
+        where TPrices : struct, IPriceSource
     {
         // Net amount per asset, kept in ordinal order of the asset id (an account holds a handful of assets, so a small
         // sorted array beats a per-call sorted map; the sums are the same operations in the same order).
@@ -177,7 +231,7 @@ public static class MarginEngine
         foreach (var (id, pos) in account.Positions)
         {
             var spec = catalog.Instrument(id);
-            var upnl = PositionMath.UnrealizedPnl(spec, pos, mark(id));
+            var upnl = PositionMath.UnrealizedPnl(spec, pos, prices.Mark(id));
             var at = Find(assets, count, spec.SettlementAsset);
             if (at >= 0)
             {
@@ -201,7 +255,7 @@ public static class MarginEngine
         {
             if (net[k] != 0m)
             {
-                total += catalog.Asset(assets[k]).Haircut.Weighted(net[k] * price(assets[k]));
+                total += catalog.Asset(assets[k]).Haircut.Weighted(net[k] * prices.Price(assets[k]));
             }
         }
 
@@ -236,5 +290,27 @@ public static class MarginEngine
         decimal? iso = mode == MarginMode.Isolated ? (pos.IsolatedMargin + u) * settlementPrice : null;
         return new PositionRisk(pos.InstrumentId, pos.Size, mark, PositionMath.Notional(spec, pos.Size, mark) * settlementPrice,
             u * settlementPrice, req.Maintenance * settlementPrice, req.Initial * settlementPrice, req.MaintenanceRate, req.Bracket, iso);
+    }
+
+    /// <summary>Where a valuation reads marks and prices.</summary>
+    private interface IPriceSource
+    {
+        decimal Mark(string instrumentId);
+
+        decimal Price(string asset);
+    }
+
+    private readonly struct SnapshotPrices(MarketPrices prices) : IPriceSource
+    {
+        public decimal Mark(string instrumentId) => prices.Mark(instrumentId);
+
+        public decimal Price(string asset) => prices.Price(asset);
+    }
+
+    private readonly struct FuncPrices(Func<string, decimal>? mark, Func<string, decimal> price) : IPriceSource
+    {
+        public decimal Mark(string instrumentId) => mark!(instrumentId);
+
+        public decimal Price(string asset) => price(asset);
     }
 }

@@ -22,6 +22,23 @@ public class MarginEngineTests
     }
 
     [Fact]
+    public void Totals_only_valuation_should_equal_the_full_valuation_digit_for_digit()
+    {
+        var pm = new Risk.Portfolio.PortfolioMarginConfig([new Risk.Portfolio.CorrelationGroup("majors", ["BTC", "ETH"], 0.12m)]).Validate();
+        PropertyRunner.ForAllSeeds(300, seed =>
+        {
+            var mode = (MarginMode)(seed % 3);
+            var (account, prices) = RandomBooks.Account(seed, mode);
+            var full = MarginEngine.Evaluate(account, Fixtures.Catalog, prices, pm);
+            var totals = MarginEngine.EvaluateTotals(account, Fixtures.Catalog, prices, pm);
+            // Decimal text keeps every digit and trailing zero: the sums must be the same operations in the same order.
+            string Text(AccountRisk r) => string.Join(';', r.Mode, r.CollateralValue, r.UnrealizedPnl, r.Equity, r.Maintenance, r.Initial, r.Notional);
+            return Text(full) == Text(totals)
+                && (mode == MarginMode.Isolated ? totals.Positions.SequenceEqual(full.Positions) : totals.Positions.IsEmpty);
+        });
+    }
+
+    [Fact]
     public void Tiered_haircut_should_sum_piecewise_over_tiers()
     {
         // ETH tiers: 95% up to 1,000,000 then 90%. 500 ETH at 3,000 = 1.5M → 950,000 + 450,000 = 1,400,000.
