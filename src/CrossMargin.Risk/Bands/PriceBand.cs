@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using CrossMargin.Risk.States;
 
 namespace CrossMargin.Risk.Bands;
@@ -21,10 +20,10 @@ public readonly record struct PriceBand(decimal Low, decimal High)
 /// </summary>
 /// <param name="State">The state now.</param>
 /// <param name="RelativeWidth">Common relative half-width ρ of the bands (before tick rounding).</param>
-/// <param name="Marks">Band per instrument mark.</param>
-/// <param name="AssetPrices">Band per asset price.</param>
+/// <param name="Marks">Band per instrument mark, in ordinal order of the instrument id.</param>
+/// <param name="AssetPrices">Band per asset price, in ordinal order of the asset id.</param>
 public sealed record RiskBandSet(
     RiskState State,
     decimal RelativeWidth,
-    ImmutableSortedDictionary<string, PriceBand> Marks,
-    ImmutableSortedDictionary<string, PriceBand> AssetPrices);
+    BandMap Marks,
+    BandMap AssetPrices);

@@ -462,32 +462,37 @@ public static class RiskBands
 
     private static RiskBandSet Build(Account account, RiskCatalog catalog, MarketPrices prices, RiskState state, decimal rho)
     {
-        var marks = ImmutableSortedDictionary.CreateBuilder<string, PriceBand>(StringComparer.Ordinal);
-        var assets = ImmutableSortedDictionary.CreateBuilder<string, PriceBand>(StringComparer.Ordinal);
+        var n = account.Positions.Count;
+        var (markIds, markBands) = (new string[n], new PriceBand[n]);
+        var (assetIds, assetBands) = (new string[n + account.Balances.Count], new PriceBand[n + account.Balances.Count]);
+        var (k, a) = (0, 0);
         foreach (var (id, pos) in account.Positions)
         {
             var spec = catalog.Instrument(id);
             var x = prices.Mark(id);
             var lo = Math.Min(x, Rounding.Up(x * (1m - rho), spec.TickSize));
             var hi = Math.Max(x, Rounding.Down(x * (1m + rho), spec.TickSize));
-            marks[id] = new PriceBand(lo, hi);
-            AddAsset(assets, spec.SettlementAsset, prices, rho);
+            (markIds[k], markBands[k]) = (id, new PriceBand(lo, hi));
+            k++;
+            (assetIds[a], assetBands[a]) = (spec.SettlementAsset, AssetBand(spec.SettlementAsset, prices, rho));
+            a++;
         }
 
         foreach (var (asset, b) in account.Balances)
         {
             if (b != 0m)
             {
-                AddAsset(assets, asset, prices, rho);
+                (assetIds[a], assetBands[a]) = (asset, AssetBand(asset, prices, rho));
+                a++;
             }
         }
 
-        return new RiskBandSet(state, rho, marks.ToImmutable(), assets.ToImmutable());
+        return new RiskBandSet(state, rho, BandMap.From(markIds, markBands, k), BandMap.From(assetIds, assetBands, a));
     }
 
-    private static void AddAsset(ImmutableSortedDictionary<string, PriceBand>.Builder assets, string asset, MarketPrices prices, decimal rho)
+    private static PriceBand AssetBand(string asset, MarketPrices prices, decimal rho)
     {
         var p = prices.Price(asset);
-        assets[asset] = new PriceBand(p * (1m - rho), p * (1m + rho));
+        return new PriceBand(p * (1m - rho), p * (1m + rho));
     }
 }
