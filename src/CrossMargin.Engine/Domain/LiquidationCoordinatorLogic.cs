@@ -154,7 +154,7 @@ public sealed class LiquidationCoordinatorLogic
             _queue.Remove(id);
             var account = ports.Account(id);
             var prices = ports.Prices;
-            var risk = MarginEngine.Evaluate(account.Account, model.Catalog, prices, model.Risk.Portfolio);
+            var risk = MarginEngine.EvaluateTotals(account.Account, model.Catalog, prices, model.Risk.Portfolio);
             var state = MarginEngine.State(risk, account.State, model.Risk.Thresholds);
             if (state < RiskState.Liquidating)
             {

@@ -92,7 +92,7 @@ public static class LiquidationPlanner
             current = Close(current, catalog, o);
         }
 
-        var after = MarginEngine.Evaluate(current, catalog, prices, config.Portfolio);
+        var after = MarginEngine.EvaluateTotals(current, catalog, prices, config.Portfolio);
         var exit = RiskStateMachine.ExitLevel(after.Maintenance, after.Notional, config.Thresholds);
         var restored = RiskStateMachine.AtExitLevel(after.Equity, after.Maintenance, after.Notional, config.Thresholds);
         return new LiquidationPlan(orders.Count == 0 ? LiquidationKind.None : LiquidationKind.Partial, orders.ToImmutable(), restored, after.Equity, exit, config.Strategy.Cooldown);
@@ -145,13 +145,13 @@ public static class LiquidationPlanner
     {
         var orders = instruments.Select(id => Order(account.Id, catalog.Instrument(id), -account.Positions[id].Size, prices.Mark(id), prices, config)).ToImmutableArray();
         var current = orders.Aggregate(account, (a, o) => Close(a, catalog, o));
-        var after = MarginEngine.Evaluate(current, catalog, prices, config.Portfolio);
+        var after = MarginEngine.EvaluateTotals(current, catalog, prices, config.Portfolio);
         return new LiquidationPlan(LiquidationKind.CloseOut, orders, after.Equity >= 0m, after.Equity, 0m, TimeSpan.Zero);
     }
 
     private static decimal Excess(Account account, RiskCatalog catalog, MarketPrices prices, RiskConfig config)
     {
-        var r = MarginEngine.Evaluate(account, catalog, prices, config.Portfolio);
+        var r = MarginEngine.EvaluateTotals(account, catalog, prices, config.Portfolio);
         return r.Equity - RiskStateMachine.ExitLevel(r.Maintenance, r.Notional, config.Thresholds);
     }
 
@@ -272,7 +272,7 @@ public static class LiquidationPlanner
     /// <summary>Equity − exit level (of position <paramref name="id"/> for an isolated account): the quantity <see cref="Reached"/> needs non-negative.</summary>
     private static decimal ExitSlack(Account account, RiskCatalog catalog, MarketPrices prices, RiskConfig config, string id)
     {
-        var r = MarginEngine.Evaluate(account, catalog, prices, config.Portfolio);
+        var r = MarginEngine.EvaluateTotals(account, catalog, prices, config.Portfolio);
         if (account.Mode == MarginMode.Isolated)
         {
             var p = r.Positions.FirstOrDefault(x => x.InstrumentId == id);
@@ -284,7 +284,7 @@ public static class LiquidationPlanner
 
     private static bool Reached(Account account, RiskCatalog catalog, MarketPrices prices, RiskConfig config, string id)
     {
-        var r = MarginEngine.Evaluate(account, catalog, prices, config.Portfolio);
+        var r = MarginEngine.EvaluateTotals(account, catalog, prices, config.Portfolio);
         if (account.Mode == MarginMode.Isolated)
         {
             var p = r.Positions.FirstOrDefault(x => x.InstrumentId == id);

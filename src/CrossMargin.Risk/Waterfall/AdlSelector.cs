@@ -68,12 +68,12 @@ public static class AdlSelector
             switch (ranking)
             {
                 case AdlRanking.BitMex:
-                    var risk = MarginEngine.Evaluate(a, catalog, prices, portfolio);
+                    var risk = MarginEngine.EvaluateTotals(a, catalog, prices, portfolio);
                     var backing = a.Mode == MarginMode.Isolated ? p.IsolatedMargin + upnl : risk.Equity / prices.Price(spec.SettlementAsset);
                     score = BitMexScore(upnl, spec.ContractSize * Math.Abs(p.Cost), PositionMath.Notional(spec, p.Size, mark), backing);
                     break;
                 case AdlRanking.Binance:
-                    var r = MarginEngine.Evaluate(a, catalog, prices, portfolio);
+                    var r = MarginEngine.EvaluateTotals(a, catalog, prices, portfolio);
                     var ps = prices.Price(spec.SettlementAsset);
                     score = BinanceScore(upnl, a.Balance(spec.SettlementAsset), r.Maintenance / ps);
                     break;
