@@ -29,6 +29,9 @@ public sealed class EngineHost : ILiquidationPorts
     private readonly Dictionary<string, List<string>> _assetsPricedBy = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _assetFeed = new(StringComparer.Ordinal);
     private readonly HolderIndex _holders = new();
+
+    // Persistence ids of the accounts, made once each: an id string per journaled event was a steady share of allocation.
+    private readonly Dictionary<long, string> _accountPids = new();
     private const int ParallelThreshold = 32;
     private readonly List<long> _woken = new();
     private readonly List<long> _batch = new();
@@ -391,7 +394,7 @@ public sealed class EngineHost : ILiquidationPorts
             var feed = _feeds[instrument];
             if (feed.OnRoundFlow(Coordinator.Round, _now, qty) is { } impact)
             {
-                _journal.Append(EngineIds.Feed(feed.Symbol), impact);
+                _journal.Append(feed.PersistenceId, impact);
                 UpdatePrices(feed);
                 feed.Bands.Wake(feed.Mark, _woken);
                 Record(feed);
@@ -551,7 +554,8 @@ public sealed class EngineHost : ILiquidationPorts
             _holders.Update(id, before.Account.Positions, after.Account.Positions);
         }
 
-        _journal.Append(EngineIds.Account(id), e);
+        ref var pid = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_accountPids, id, out _);
+        _journal.Append(pid ??= EngineIds.Account(id), e);
         AccountEventObserved?.Invoke(id, e);
         switch (e)
         {

@@ -214,8 +214,12 @@ public static class MarginEngine
         // Net amount per asset, kept in ordinal order of the asset id (an account holds a handful of assets, so a small
         // sorted array beats a per-call sorted map; the sums are the same operations in the same order).
         var capacity = account.Balances.Count + account.Positions.Count;
-        var assets = new string[capacity];
-        var net = new decimal[capacity];
+        if (scratchAssets is null || scratchAssets.Length < capacity)
+        {
+            (scratchAssets, scratchNet) = (new string[Math.Max(capacity, 8)], new decimal[Math.Max(capacity, 8)]);
+        }
+
+        var (assets, net) = (scratchAssets, scratchNet!);
         var count = 0;
         foreach (var (asset, balance) in account.Balances)
         {
@@ -261,6 +265,13 @@ public static class MarginEngine
 
         return total;
     }
+
+    // CrossEquity's working arrays, one pair per thread (it is called for every valuation; it does not call itself).
+    [ThreadStatic]
+    private static string[]? scratchAssets;
+
+    [ThreadStatic]
+    private static decimal[]? scratchNet;
 
     /// <summary>Index of <paramref name="asset"/> among the first <paramref name="count"/> (ordinal order), or the complement of where it belongs.</summary>
     private static int Find(string[] assets, int count, string asset)
