@@ -24,41 +24,71 @@ namespace CrossMargin.Cluster.Node;
 /// settlements in flight never settle an account twice. A new feed time, or the next timer tick after a cascade reached
 /// the round cap, starts a new cascade; a round a feed has not answered within a minute does not stop the loop.
 /// </summary>
+/// <remarks>
+/// The actor runs under a <see cref="SingletonSupervisor"/>, like the feeds: a coordinator that stops itself while this
+/// node holds the lease (its recovery failed on a connection a PostgreSQL restart broke, or a journal write failed) is
+/// started again after a backoff instead of leaving the cluster without liquidations until the lease moves. Each
+/// incarnation starts from nothing, so it gets what the first one got: quote mirrors replaying the feeds' journals from
+/// the start (aimed at that incarnation only, so a dead one's mirror never feeds the next twice), the insurance fund's
+/// seed while the journal still has none, and, once it has recovered, a re-margin of every account so they report to
+/// it again (reports sent to a dead incarnation are lost; the inbox had already acknowledged them).
+/// </remarks>
 internal sealed class CoordinatorHost : ISingletonHost
 {
     /// <summary>How long the round loop waits for one round (its feeds' answers included) before it carries on.</summary>
     private static readonly TimeSpan RoundTimeout = TimeSpan.FromSeconds(60);
 
+    /// <summary>Pause between attempts to read the coordinator's highest sequence number while the database is unreachable.</summary>
+    private static readonly TimeSpan ReadRetryInterval = TimeSpan.FromMilliseconds(500);
+
     private readonly ActorSystem _system;
-    private readonly InboxConsumer _consumer;
-    private readonly CancellationTokenSource _stop;
+    private readonly NodeEngine _engine;
+    private readonly Persistence.Sql.Journal.SqlJournal _journal;
+    private readonly ClusterOutbox _outbox;
+    private readonly NodeOptions _options;
+    private readonly ILogger _log;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Lock _gate = new();
     private readonly List<Task> _loops = new();
     private readonly TimeSpan _drain;
+    private InboxConsumer? _consumer;
+    private CancellationTokenSource? _incarnationStop;
+    private volatile bool _seedPending;
 
-    private CoordinatorHost(Lease lease, IActorRef actor, ActorSystem system, InboxConsumer consumer, TimeSpan drain, CancellationTokenSource stop)
+    private CoordinatorHost(Lease lease, NodeEngine engine, Persistence.Sql.Journal.SqlJournal journal, ClusterOutbox outbox, NodeOptions options, ILogger log, bool seedPending)
     {
-        _stop = stop;
         Lease = lease;
-        Actor = actor;
-        _system = system;
-        _consumer = consumer;
-        _drain = drain;
+        _system = engine.System;
+        _engine = engine;
+        _journal = journal;
+        _outbox = outbox;
+        _options = options;
+        _log = log;
+        _drain = options.HandOffTimeout;
+        _seedPending = seedPending;
     }
 
     public Lease Lease { get; }
 
-    public IActorRef Actor { get; }
+    /// <summary>The supervisor of the coordinator's incarnations: messages sent to it reach the running one.</summary>
+    public IActorRef Actor { get; private set; } = ActorRefs.Nobody;
 
+    /// <summary>
+    /// Starts the coordinator under <paramref name="lease"/>. Reads the coordinator's journal first (whether this is the
+    /// journal's first coordinator, which seeds the insurance fund), retrying while the database is unreachable until
+    /// the lease is lost; returns without waiting for the actor's recovery.
+    /// </summary>
+    /// <exception cref="OperationCanceledException">The lease was lost before the journal could be read.</exception>
     public static async Task<CoordinatorHost> StartAsync(Lease lease, NodeEngine engine, ClusterInbox inbox, ClusterClient client, ClusterOutbox outbox, Persistence.Sql.Journal.SqlJournal journal, NodeOptions options, ILogger log)
     {
-        var stop = new CancellationTokenSource();
-        var fresh = await journal.ReadHighestSequenceNrAsync(EngineIds.Coordinator).ConfigureAwait(false) == 0;
+        var fresh = await ReadHighestAsync(journal, lease, log, CancellationToken.None).ConfigureAwait(false) == 0;
+        var host = new CoordinatorHost(lease, engine, journal, outbox, options, log, fresh);
         var scenario = engine.Scenario;
         var w = engine.Wiring;
         var cw = new EngineWiring(engine.Model, w.MarketMakerId, w.Modes, w.AssetFeeds, w.Board, 0);
         var limits = new CoordinatorLimits(scenario.Coordinator.MaxRoundsPerTick, null, 32, scenario.Coordinator.InsuranceFundAsset);
         var name = string.Create(CultureInfo.InvariantCulture, $"coordinator-e{lease.Epoch}");
-        IActorRef actor = ActorRefs.Nobody;
+        var stop = host._stop.Token;
         cw.Region = engine.System.CreateFunctionRef((message, _) =>
         {
             switch (message)
@@ -84,30 +114,34 @@ internal sealed class CoordinatorHost : ISingletonHost
             var s = symbol;
             cw.Feeds[s] = engine.System.CreateFunctionRef((message, sender) =>
             {
-                if (message is ApplyRoundFlow f)
+                if (message is ApplyRoundFlow f && sender is not null)
                 {
-                    _ = SendFlowAsync(client, actor, s, f, options.CommandTimeout, log, stop.Token);
+                    // The answer goes to the incarnation that ran the round, not to whichever runs when it arrives.
+                    _ = SendFlowAsync(client, sender, s, f, options.CommandTimeout, log, stop);
                 }
             }, "coordinator-feed-" + s);
         }
 
-        // The state machines are made inside the factory: a restarted actor recovers into fresh ones, not into the
-        // instances its failed incarnation had already folded the journal into.
-        actor = engine.System.ActorOf(
-            Props.Create(() => new LiquidationCoordinatorActor(
-                new LiquidationCoordinatorLogic(limits),
-                scenario.FeedSymbols.ToDictionary(s => s, s => engine.CreateFeed(s, 1), StringComparer.Ordinal),
-                cw,
-                DeliveryIdOf)),
+        // The state machines are made inside the factory: every incarnation recovers into fresh ones, not into the
+        // instances a failed one had already folded the journal into.
+        var coordinatorProps = () => Props.Create(() => new LiquidationCoordinatorActor(
+            new LiquidationCoordinatorLogic(limits),
+            scenario.FeedSymbols.ToDictionary(s => s, s => engine.CreateFeed(s, 1), StringComparer.Ordinal),
+            cw,
+            DeliveryIdOf));
+        var actor = engine.System.ActorOf(
+            Props.Create(() => new SingletonSupervisor(
+                coordinatorProps,
+                name,
+                SingletonSupervisor.DefaultMinBackoff,
+                SingletonSupervisor.DefaultMaxBackoff,
+                () => !lease.IsLost && !host._stop.IsCancellationRequested,
+                log,
+                host.OnIncarnationStarted)),
             name);
+        host.Actor = actor;
         cw.Coordinator = actor;
-        if (fresh)
-        {
-            // The first coordinator of this journal seeds the insurance fund (as the single-process driver does).
-            actor.Tell(new SeedInsuranceFund(scenario.Coordinator.InsuranceFundStart));
-        }
-
-        var consumer = new InboxConsumer(
+        host._consumer = new InboxConsumer(
             inbox,
             ClusterResources.Coordinator,
             lease,
@@ -115,44 +149,28 @@ internal sealed class CoordinatorHost : ISingletonHost
             options.InboxBatchSize,
             options.Settings.InboxPollInterval,
             log);
-        var host = new CoordinatorHost(lease, actor, engine.System, consumer, options.HandOffTimeout, stop);
-        foreach (var symbol in scenario.FeedSymbols)
-        {
-            var s = symbol;
-            host._loops.Add(Task.Run(() => MirrorAsync(journal, actor, s, host._stop.Token)));
-        }
-
-        consumer.Start();
-        host._loops.Add(Task.Run(() => RoundsAsync(actor, engine, limits.MaxRoundsPerTick, options.CoordinatorRoundInterval, log, host._stop.Token)));
-
-        // A resumed coordinator's read model of the accounts is empty: every account with something at stake re-margins
-        // and reports its state (and any liquidation request) to us. Asked once the actor has recovered (a command waits
-        // for the recovery), so each re-margin follows the events the recovery re-sent through the same inbox and the
-        // report covers them.
-        try
-        {
-            await actor.Ask<CoordinatorView>(GetCoordinatorView.Instance, options.CommandTimeout).ConfigureAwait(false);
-        }
-        catch (AskTimeoutException)
-        {
-            log.Warning("Coordinator epoch {Epoch}: not recovered within {Timeout}; asking the accounts to report anyway", lease.Epoch, options.CommandTimeout);
-        }
-
-        foreach (var id in w.Modes.Keys)
-        {
-            outbox.Post(new RemarginMessage(id, engine.LastFeedTimeMicros));
-        }
-
+        host._consumer.Start();
+        host.Track(Task.Run(() => host.RoundsAsync(actor, limits.MaxRoundsPerTick, options.CoordinatorRoundInterval, stop)));
         return host;
     }
 
     public async Task StopAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);
-        await _consumer.StopAsync(_drain).ConfigureAwait(false);
+        if (_consumer is not null)
+        {
+            await _consumer.StopAsync(_drain).ConfigureAwait(false);
+        }
+
+        Task[] loops;
+        lock (_gate)
+        {
+            loops = _loops.ToArray();
+        }
+
         try
         {
-            await Task.WhenAll(_loops).ConfigureAwait(false);
+            await Task.WhenAll(loops).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -160,7 +178,149 @@ internal sealed class CoordinatorHost : ISingletonHost
         }
 
         await ActorStopper.StopAsync(_system, Actor, null, _drain).ConfigureAwait(false);
+        lock (_gate)
+        {
+            _incarnationStop?.Dispose();
+            _incarnationStop = null;
+        }
+
         _stop.Dispose();
+    }
+
+    /// <summary>
+    /// Called by the supervisor (on its turn) when incarnation <paramref name="number"/> was created: the previous
+    /// incarnation's mirrors stop, this one gets its own, the fund's seed when it is the journal's first coordinator,
+    /// and the accounts' reports once it has recovered.
+    /// </summary>
+    private void OnIncarnationStarted(IActorRef incarnation, int number)
+    {
+        lock (_gate)
+        {
+            if (_stop.IsCancellationRequested)
+            {
+                return;
+            }
+
+            var previous = _incarnationStop;
+            _incarnationStop = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+            previous?.Cancel();
+            previous?.Dispose();
+            var token = _incarnationStop.Token;
+            var seeded = false;
+            if (number == 1 && _seedPending)
+            {
+                // The first coordinator of this journal seeds the insurance fund (as the single-process driver does),
+                // before any other message reaches it.
+                incarnation.Tell(new SeedInsuranceFund(_engine.Scenario.Coordinator.InsuranceFundStart));
+                seeded = true;
+            }
+
+            foreach (var symbol in _engine.Scenario.FeedSymbols)
+            {
+                var s = symbol;
+                Track(Task.Run(() => MirrorAsync(_journal, incarnation, s, token)));
+            }
+
+            Track(Task.Run(() => PrepareAsync(incarnation, number, seeded, token)));
+        }
+    }
+
+    /// <summary>Keeps <paramref name="task"/> to wait for at stop (and forgets the finished ones).</summary>
+    private void Track(Task task)
+    {
+        lock (_gate)
+        {
+            _loops.RemoveAll(t => t.IsCompleted);
+            _loops.Add(task);
+        }
+    }
+
+    /// <summary>The token of the running incarnation (cancelled when the next one starts or the host stops).</summary>
+    private CancellationToken IncarnationToken
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _incarnationStop?.Token ?? _stop.Token;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Seeds the fund from a later incarnation when the journal's first coordinator died before journaling it, then waits
+    /// for the incarnation's recovery and asks every account to report to it.
+    /// </summary>
+    private async Task PrepareAsync(IActorRef incarnation, int number, bool seeded, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (number > 1 && _seedPending)
+            {
+                // No earlier incarnation confirmed the seed. It is journaled if any of them wrote it (they are dead, so the
+                // journal says the last word): seed only when the coordinator's journal is still empty.
+                if (await ReadHighestAsync(_journal, Lease, _log, cancellationToken).ConfigureAwait(false) == 0)
+                {
+                    incarnation.Tell(new SeedInsuranceFund(_engine.Scenario.Coordinator.InsuranceFundStart));
+                    seeded = true;
+                }
+                else
+                {
+                    _seedPending = false;
+                }
+            }
+
+            // A resumed coordinator's read model of the accounts is empty: every account with something at stake
+            // re-margins and reports its state (and any liquidation request) to it. Asked once the actor has recovered
+            // (a command waits for the recovery), so each re-margin follows the events the recovery re-sent through the
+            // same inbox and the report covers them.
+            try
+            {
+                await incarnation.Ask<CoordinatorView>(GetCoordinatorView.Instance, _options.CommandTimeout, cancellationToken).ConfigureAwait(false);
+                if (seeded)
+                {
+                    // Commands are handled in order and the seed is persisted before the next one: it is journaled.
+                    _seedPending = false;
+                }
+            }
+            catch (AskTimeoutException e)
+            {
+                // Not recovered in time, or already stopped (then the next incarnation asks again).
+                _log.Warning("Coordinator epoch {Epoch} incarnation {Incarnation}: not recovered within {Timeout} ({Error}); asking the accounts to report anyway", Lease.Epoch, number, _options.CommandTimeout, e.Message);
+            }
+
+            foreach (var id in _engine.Wiring.Modes.Keys)
+            {
+                _outbox.Post(new RemarginMessage(id, _engine.LastFeedTimeMicros));
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // A newer incarnation took over, or the host stops.
+        }
+    }
+
+    /// <summary>The coordinator's highest sequence number, retried while the database is unreachable, until the lease is lost.</summary>
+    private static async Task<long> ReadHighestAsync(Persistence.Sql.Journal.SqlJournal journal, Lease lease, ILogger log, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                return await journal.ReadHighestSequenceNrAsync(EngineIds.Coordinator).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException && !lease.IsLost && !cancellationToken.IsCancellationRequested)
+            {
+                log.Warning("Coordinator epoch {Epoch}: reading its journal failed, retrying in {Interval}: {Error}", lease.Epoch, ReadRetryInterval, e.Message);
+            }
+
+            if (lease.IsLost)
+            {
+                throw new OperationCanceledException($"the coordinator's lease {lease.Resource} epoch {lease.Epoch} was lost before its journal could be read");
+            }
+
+            await Task.Delay(ReadRetryInterval, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private static AccountHoldings Holdings(Risk.Model.Account account)
@@ -188,7 +348,7 @@ internal sealed class CoordinatorHost : ISingletonHost
         }
     }
 
-    private static async Task SendFlowAsync(ClusterClient client, IActorRef coordinator, string symbol, ApplyRoundFlow flow, TimeSpan timeout, ILogger log, CancellationToken cancellationToken)
+    private static async Task SendFlowAsync(ClusterClient client, IActorRef incarnation, string symbol, ApplyRoundFlow flow, TimeSpan timeout, ILogger log, CancellationToken cancellationToken)
     {
         var id = ClusterOutbox.StableId(string.Create(CultureInfo.InvariantCulture, $"round-flow/{symbol}/{flow.Round}"));
         while (true)
@@ -198,7 +358,7 @@ internal sealed class CoordinatorHost : ISingletonHost
                 await client.RequestAsync<RoundFlowReply>(new RoundFlowMessage(symbol, flow.Round, flow.TimeMicros, flow.NetQuantity), id, timeout, cancellationToken).ConfigureAwait(false);
 
                 // The impact reaches the quote mirror through the feed's journal (MirrorAsync), not twice.
-                coordinator.Tell(new RoundFlowApplied(symbol, null, []));
+                incarnation.Tell(new RoundFlowApplied(symbol, null, []));
                 return;
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
@@ -212,7 +372,8 @@ internal sealed class CoordinatorHost : ISingletonHost
         }
     }
 
-    private static async Task MirrorAsync(IReadJournal journal, IActorRef coordinator, string symbol, CancellationToken cancellationToken)
+    /// <summary>Feeds <paramref name="incarnation"/>'s quote mirror of <paramref name="symbol"/> from the feed's journal, from the start.</summary>
+    private static async Task MirrorAsync(IReadJournal journal, IActorRef incarnation, string symbol, CancellationToken cancellationToken)
     {
         long next = 1;
         while (!cancellationToken.IsCancellationRequested)
@@ -224,7 +385,7 @@ internal sealed class CoordinatorHost : ISingletonHost
                     next = envelope.SequenceNr + 1;
                     if (envelope.Event is FeedEvent e)
                     {
-                        coordinator.Tell(new FeedEventJournaled(symbol, e));
+                        incarnation.Tell(new FeedEventJournaled(symbol, e));
                     }
                 }
             }
@@ -246,8 +407,10 @@ internal sealed class CoordinatorHost : ISingletonHost
         }
     }
 
-    private static async Task RoundsAsync(IActorRef coordinator, NodeEngine engine, int maxRoundsPerTick, TimeSpan interval, ILogger log, CancellationToken cancellationToken)
+    private async Task RoundsAsync(IActorRef coordinator, int maxRoundsPerTick, TimeSpan interval, CancellationToken cancellationToken)
     {
+        var engine = _engine;
+        var log = _log;
         using var timer = new PeriodicTimer(interval);
         long cascadeTime = long.MinValue;
         long feedTime = long.MinValue;
@@ -283,13 +446,27 @@ internal sealed class CoordinatorHost : ISingletonHost
                     RoundCompleted r;
                     try
                     {
-                        r = await coordinator.Ask<RoundCompleted>(new RunRound(now), RoundTimeout, cancellationToken).ConfigureAwait(false);
+                        // Bound to the running incarnation: a round that incarnation never finishes because it stopped is
+                        // given up as soon as the next one starts, not after the round timeout.
+                        r = await coordinator.Ask<RoundCompleted>(new RunRound(now), RoundTimeout, IncarnationToken).ConfigureAwait(false);
                     }
-                    catch (AskTimeoutException)
+                    catch (AskTimeoutException e)
                     {
                         // A feed has not answered the round's flow yet (SendFlowAsync keeps re-sending it); the round ends
-                        // when it does. Keep the loop alive: the coordinator answers "not executed" meanwhile.
-                        log.Warning("Coordinator round at {Time} not finished within {Timeout}; carrying on", now, RoundTimeout);
+                        // when it does. Keep the loop alive: the coordinator answers "not executed" meanwhile. (Also the
+                        // answer when the incarnation stopped under the question.)
+                        log.Warning("Coordinator round at {Time} not finished: {Error}; carrying on", now, e.Message);
+                        break;
+                    }
+                    catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                    {
+                        // The incarnation that had the round stopped and a new one started: it gets the next round.
+                        break;
+                    }
+                    catch (InvalidOperationException e)
+                    {
+                        // The supervisor's answer while no incarnation runs (between a stop and the restart).
+                        log.Debug("Coordinator round at {Time} not run: {Error}", now, e.Message);
                         break;
                     }
 

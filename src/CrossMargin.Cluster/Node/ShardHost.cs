@@ -4,6 +4,7 @@ using CrossMargin.Cluster.Inbox;
 using CrossMargin.Cluster.Leases;
 using CrossMargin.Cluster.Sharding;
 using CrossMargin.Engine.Actors;
+using CrossMargin.Engine.Domain;
 using Serilog;
 
 namespace CrossMargin.Cluster.Node;
@@ -14,10 +15,17 @@ namespace CrossMargin.Cluster.Node;
 /// </summary>
 internal sealed class ShardHost
 {
+    /// <summary>First wait before the accounts whose classification failed are classified again; doubles up to <see cref="ReclassifyBackoffMax"/>.</summary>
+    private static readonly TimeSpan ReclassifyBackoffMin = TimeSpan.FromMilliseconds(500);
+
+    private static readonly TimeSpan ReclassifyBackoffMax = TimeSpan.FromSeconds(5);
+
     private readonly NodeEngine _engine;
     private readonly NodeOptions _options;
     private readonly ILogger _log;
     private readonly InboxConsumer _consumer;
+    private readonly CancellationTokenSource _stop = new();
+    private Task _classification = Task.CompletedTask;
 
     private ShardHost(int shard, Lease lease, IActorRef actor, NodeEngine engine, ClusterInbox inbox, NodeOptions options, ILogger log)
     {
@@ -46,26 +54,90 @@ internal sealed class ShardHost
     /// <summary>Inbox messages completed under this lease.</summary>
     public long Completed => _consumer.Completed;
 
-    /// <summary>Starts the shard's actor, classifies its accounts (they register their bands locally) and starts consuming its inbox.</summary>
+    /// <summary>
+    /// Starts the shard's actor, classifies its accounts (they register their bands locally) and starts consuming its
+    /// inbox. The classification is confirmed in the background: an account that did not recover is classified again.
+    /// </summary>
     public static ShardHost Start(int shard, Lease lease, NodeEngine engine, ClusterInbox inbox, NodeOptions options, ILogger log)
     {
         var wiring = engine.Wiring;
         var name = string.Create(CultureInfo.InvariantCulture, $"shard-{shard}-e{lease.Epoch}");
         var actor = engine.System.ActorOf(Props.Create(() => new AccountShard(wiring)), name);
         engine.Host(shard, actor);
+        var host = new ShardHost(shard, lease, actor, engine, inbox, options, log);
         if (options.ClassifyOnAcquire)
         {
-            var prices = wiring.Board.Prices;
-            var now = engine.LastFeedTimeMicros;
-            foreach (var id in engine.AccountsOf(shard))
-            {
-                actor.Tell(new MarksChanged(id, prices, now));
-            }
+            // Told before the inbox is read, so every account is classified before its first command.
+            var pending = host.Classify(engine.AccountsOf(shard));
+            host._classification = Task.Run(() => host.ConfirmClassificationAsync(pending, host._stop.Token));
         }
 
-        var host = new ShardHost(shard, lease, actor, engine, inbox, options, log);
         host._consumer.Start();
         return host;
+    }
+
+    /// <summary>Tells each account to re-margin at the current prices and asks for its state behind it (answered once it has recovered).</summary>
+    private List<(long Account, Task<EngineAccount> Answer)> Classify(IEnumerable<long> accounts)
+    {
+        var prices = _engine.Wiring.Board.Prices;
+        var now = _engine.LastFeedTimeMicros;
+        var asks = new List<(long, Task<EngineAccount>)>();
+        foreach (var id in accounts)
+        {
+            Actor.Tell(new MarksChanged(id, prices, now));
+            asks.Add((id, Actor.Ask<EngineAccount>(new GetAccountState(id), _options.CommandTimeout, _stop.Token)));
+        }
+
+        return asks;
+    }
+
+    /// <summary>
+    /// Waits for every classified account to answer, and classifies again, with a backoff, the ones that did not: an
+    /// account whose recovery failed (the database restarting while the shard was taken, say) has stopped, registered no
+    /// band, and would be woken by nothing but a command to it — a price crash would leave it unliquidated. Runs until
+    /// every account answered, or the shard is given up.
+    /// </summary>
+    private async Task ConfirmClassificationAsync(List<(long Account, Task<EngineAccount> Answer)> pending, CancellationToken cancellationToken)
+    {
+        var delay = ReclassifyBackoffMin;
+        try
+        {
+            while (true)
+            {
+                var failed = new List<long>();
+                foreach (var (account, answer) in pending)
+                {
+                    try
+                    {
+                        await answer.ConfigureAwait(false);
+                    }
+                    catch (Exception)
+                    {
+                        if (cancellationToken.IsCancellationRequested)
+                        {
+                            return; // the shard is being stopped
+                        }
+
+                        // Stopped before answering (a failed recovery), or not recovered within the command timeout.
+                        failed.Add(account);
+                    }
+                }
+
+                if (failed.Count == 0 || Lease.IsLost)
+                {
+                    return;
+                }
+
+                _log.Warning("Shard {Shard} epoch {Epoch}: {Count} account(s) did not recover when classified (first {Account}); classifying them again in {Delay}", Shard, Lease.Epoch, failed.Count, failed[0], delay);
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                delay = TimeSpan.FromTicks(Math.Min(ReclassifyBackoffMax.Ticks, delay.Ticks * 2));
+                pending = Classify(failed);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The shard is being stopped.
+        }
     }
 
     /// <summary>
@@ -75,6 +147,8 @@ internal sealed class ShardHost
     /// </summary>
     public async Task StopAsync(bool graceful)
     {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await _classification.ConfigureAwait(false);
         await _consumer.StopAsync(graceful ? _options.HandOffTimeout : TimeSpan.Zero).ConfigureAwait(false);
         _engine.Unhost(Shard, Actor);
         var stopped = await ActorStopper.StopAsync(_engine.System, Actor, new HandOffShard(graceful), _options.HandOffTimeout).ConfigureAwait(false);

@@ -21,11 +21,6 @@ internal sealed class SingletonHost : ISingletonHost
     private readonly InboxConsumer _consumer;
     private readonly TimeSpan _drain;
 
-    /// <summary>First wait before a stopped feed actor is started again; doubles per failure up to <see cref="RestartBackoffMax"/>.</summary>
-    private static readonly TimeSpan RestartBackoffMin = TimeSpan.FromMilliseconds(200);
-
-    private static readonly TimeSpan RestartBackoffMax = TimeSpan.FromSeconds(5);
-
     private SingletonHost(string name, Lease lease, IActorRef actor, ActorSystem system, InboxConsumer consumer, TimeSpan drain)
     {
         Name = name;
@@ -53,7 +48,7 @@ internal sealed class SingletonHost : ISingletonHost
         // The supervisor starts a new incarnation when the feed stops itself (a recovery or journal write failed, e.g.
         // during a PostgreSQL restart): this node still holds the lease, so nobody else would run the feed.
         var feedProps = () => Props.Create(() => new PriceFeedActor(engine.CreateFeed(symbol, 16), isInstrument, assets, wiring));
-        var actor = engine.System.ActorOf(Props.Create(() => new SingletonSupervisor(feedProps, name, RestartBackoffMin, RestartBackoffMax, () => !lease.IsLost, log)), name);
+        var actor = engine.System.ActorOf(Props.Create(() => new SingletonSupervisor(feedProps, name, SingletonSupervisor.DefaultMinBackoff, SingletonSupervisor.DefaultMaxBackoff, () => !lease.IsLost, log)), name);
         var consumer = new InboxConsumer(
             inbox,
             ClusterResources.Feed(symbol),

@@ -5,8 +5,9 @@ using Serilog;
 namespace CrossMargin.Cluster.Node;
 
 /// <summary>
-/// Parent of the persistent actor of one singleton this node runs (a price feed): forwards every message to it, and
-/// when it stops on its own, starts a fresh incarnation after a backoff, as Akka's <c>BackoffSupervisor</c> does.
+/// Parent of the persistent actor of one singleton this node runs (a price feed, the liquidation coordinator): forwards
+/// every message to it, and when it stops on its own, starts a fresh incarnation after a backoff, as Akka's
+/// <c>BackoffSupervisor</c> does.
 /// </summary>
 /// <remarks>
 /// A persistent actor stops itself when its recovery or a journal write fails — what happens to an actor recovering
@@ -17,11 +18,20 @@ namespace CrossMargin.Cluster.Node;
 /// <c>keepRunning</c> says no (the lease is lost: the write failed on the fence, and the host is being stopped).
 /// While no incarnation runs, a message is answered with <see cref="Status.Failure"/>, so an ask fails at once and the
 /// inbox consumer delivers the command again later (nothing was journaled for it). Stopping the supervisor stops the
-/// child for good.
+/// child for good. A host that feeds the child from outside (the coordinator's quote mirrors, its accounts' reports)
+/// passes <c>onStarted</c>, called on the supervisor's turn right after each incarnation is created, before any message
+/// reaches it, so it can start over with the new incarnation.
 /// </remarks>
 internal sealed class SingletonSupervisor : ReceiveActor
 {
+    /// <summary>First wait before a stopped singleton is started again; doubles per failure up to <see cref="DefaultMaxBackoff"/>.</summary>
+    public static readonly TimeSpan DefaultMinBackoff = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Longest wait between two incarnations.</summary>
+    public static readonly TimeSpan DefaultMaxBackoff = TimeSpan.FromSeconds(5);
+
     private readonly Func<Props> _childProps;
+    private readonly Action<IActorRef, int>? _onStarted;
     private readonly string _name;
     private readonly TimeSpan _minBackoff;
     private readonly TimeSpan _maxBackoff;
@@ -34,11 +44,13 @@ internal sealed class SingletonSupervisor : ReceiveActor
 
     /// <summary>
     /// Creates the supervisor; <paramref name="childProps"/> is called for every incarnation (each gets fresh state);
-    /// <paramref name="keepRunning"/> is asked (on the actor's turn) before each restart.
+    /// <paramref name="keepRunning"/> is asked (on the actor's turn) before each restart; <paramref name="onStarted"/>
+    /// (optional) gets each new incarnation and its number (1, 2, …) on the supervisor's turn and must not block.
     /// </summary>
-    public SingletonSupervisor(Func<Props> childProps, string name, TimeSpan minBackoff, TimeSpan maxBackoff, Func<bool> keepRunning, ILogger log)
+    public SingletonSupervisor(Func<Props> childProps, string name, TimeSpan minBackoff, TimeSpan maxBackoff, Func<bool> keepRunning, ILogger log, Action<IActorRef, int>? onStarted = null)
     {
         _childProps = childProps;
+        _onStarted = onStarted;
         _name = name;
         _minBackoff = minBackoff;
         _maxBackoff = maxBackoff < minBackoff ? minBackoff : maxBackoff;
@@ -73,6 +85,12 @@ internal sealed class SingletonSupervisor : ReceiveActor
         _child = Context.ActorOf(_childProps(), string.Create(CultureInfo.InvariantCulture, $"{_name}-{_incarnation}"));
         Context.Watch(_child);
         _childStarted = DateTime.UtcNow;
+        if (_incarnation > 1)
+        {
+            _log.Information("Singleton {Singleton} started again (incarnation {Incarnation})", _name, _incarnation);
+        }
+
+        _onStarted?.Invoke(_child, _incarnation);
     }
 
     private void OnTerminated(Terminated terminated)

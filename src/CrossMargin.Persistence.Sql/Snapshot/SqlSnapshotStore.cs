@@ -49,9 +49,28 @@ public sealed class SqlSnapshotStore : ISnapshotStore
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// A transient failure (a connection the database closed, e.g. <c>57P01</c> after a restart) is retried once on a
+    /// fresh connection. After a PostgreSQL restart every idle pooled connection is dead and the pool does not know it
+    /// until one is used: the first load takes one and fails, and Npgsql then clears the pool, so the retry opens a
+    /// new connection. Without the retry that load would fail the persistent actor's recovery and stop it for nothing
+    /// (the journal's replay retries the same way). A load only reads, so running it twice is harmless.
+    /// </remarks>
     public async Task<SelectedSnapshot?> LoadAsync(string persistenceId, SnapshotSelectionCriteria criteria, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(criteria);
+        try
+        {
+            return await LoadOnceAsync(persistenceId, criteria, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && _dialect.IsTransient(e))
+        {
+            return await LoadOnceAsync(persistenceId, criteria, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<SelectedSnapshot?> LoadOnceAsync(string persistenceId, SnapshotSelectionCriteria criteria, CancellationToken cancellationToken)
+    {
         await using var connection = await _dialect.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT sequence_number, created, snapshot, manifest, serializer_id FROM snapshot WHERE persistence_id = @p AND sequence_number >= @minS AND sequence_number <= @maxS AND created >= @minT AND created <= @maxT ORDER BY sequence_number DESC LIMIT 1";

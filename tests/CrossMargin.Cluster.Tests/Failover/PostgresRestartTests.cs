@@ -16,7 +16,9 @@ namespace CrossMargin.Cluster.Tests.Failover;
 /// within a bound well under the command timeout. Before the fix, every pooled connection (and idle journal read
 /// session) still pointed at the dead server, so the first recoveries after the restart failed; a price feed actor
 /// that failed its recovery stayed stopped while its node kept renewing the feed's lease, and every later tick for it
-/// went unanswered (the stall of the process-level restart test). The journal-level test pins the other half: a
+/// went unanswered (the stall of the process-level restart test). The coordinator must come back too and consume its
+/// inbox: its start read the journal on a broken read session and failed, leaving the node renewing a lease with no
+/// coordinator under it (the later flake of the process-level test). The journal-level test pins the other half: a
 /// replay on a read session the restart broke is retried on a fresh one instead of failing the recovery.
 /// </summary>
 [Collection(FailoverCollection.Name)]
@@ -53,7 +55,7 @@ public sealed class PostgresRestartTests(ITestOutputHelper output) : IAsyncLifet
         await using var inbox = new ClusterInbox(store, TimeSpan.FromMilliseconds(100));
         var client = new ClusterClient(inbox, Shards);
         var feeds = scenario.FeedSymbols.ToList();
-        await EventuallyAsync(() => node.HostedShards.Count == Shards && feeds.All(f => node.HostedSingletons.Contains("feed-" + f)), "the node hosts every shard and feed");
+        await EventuallyAsync(() => node.HostedShards.Count == Shards && feeds.All(f => node.HostedSingletons.Contains("feed-" + f)) && node.HostedSingletons.Contains("coordinator"), "the node hosts every shard, feed and the coordinator");
 
         // Warm every pool: each feed recovers and journals a tick, an account of every shard recovers and journals a deposit.
         var time = Engine.Market.UnixTime.ToMicros(scenario.StartTime);
@@ -68,12 +70,16 @@ public sealed class PostgresRestartTests(ITestOutputHelper output) : IAsyncLifet
             Assert.True((await client.RequestAsync<CommandReply>(Deposit(scenario, account, 1_000 + n), Guid.NewGuid(), ReplyBound)).Accepted);
         }
 
+        // The accounts reported the deposits to the coordinator, which consumed its inbox.
+        await EventuallyAsync(async () => await PendingForCoordinatorAsync(connection) == 0 && await CompletedForCoordinatorAsync(connection, 0) > 0, "the coordinator consumed the accounts' first reports");
+        var lastBefore = await LastCoordinatorMessageAsync(connection);
+
         // Down past the lease: the node's deadlines pass, it stops its shards and feeds (nothing reaches the database).
         await server.StopAsync();
         await EventuallyAsync(() => node.HostedShards.Count == 0 && node.HostedSingletons.Count == 0, "the node stops everything whose lease ran out");
         await server.StartAgainAsync();
         output.WriteLine("PostgreSQL started again");
-        await EventuallyAsync(() => node.HostedShards.Count == Shards && feeds.All(f => node.HostedSingletons.Contains("feed-" + f)), "the node takes every shard and feed back");
+        await EventuallyAsync(() => node.HostedShards.Count == Shards && feeds.All(f => node.HostedSingletons.Contains("feed-" + f)) && node.HostedSingletons.Contains("coordinator"), "the node takes every shard, feed and the coordinator back");
 
         // Every feed and every shard answers again: their actors recovered on connections to the new server.
         var ticks = feeds.Select(symbol => client.RequestAsync<TickAccepted>(new IndexTickMessage(symbol, ++time, InitialIndex(scenario, symbol)), Guid.NewGuid(), ReplyBound)).ToList();
@@ -83,6 +89,12 @@ public sealed class PostgresRestartTests(ITestOutputHelper output) : IAsyncLifet
 
         Assert.Equal(feeds, answered.Select(t => t.Symbol));
         Assert.All(replies, r => Assert.True(r.Accepted, r.Reason));
+
+        // The coordinator runs again and consumes its inbox: the reports of the accounts that took a deposit are completed,
+        // none stays pending. (Before the fix its start read the journal on a read session the restart had broken, the
+        // start failed, and the node kept renewing the coordinator's lease with nothing running under it: no liquidation
+        // anywhere in the cluster, and a coordinator inbox that only grew.)
+        await EventuallyAsync(async () => await PendingForCoordinatorAsync(connection) == 0 && await CompletedForCoordinatorAsync(connection, lastBefore) > 0, "the coordinator consumes its inbox again");
     }
 
     [Fact]
@@ -111,6 +123,32 @@ public sealed class PostgresRestartTests(ITestOutputHelper output) : IAsyncLifet
         }
     }
 
+    private static Task<long> PendingForCoordinatorAsync(string connection) =>
+        ScalarAsync(connection, "SELECT count(*) FROM cm_cluster_inbox WHERE target = @t AND done_at IS NULL", 0);
+
+    private static Task<long> CompletedForCoordinatorAsync(string connection, long afterId) =>
+        ScalarAsync(connection, "SELECT count(*) FROM cm_cluster_inbox WHERE target = @t AND done_at IS NOT NULL AND id > @a", afterId);
+
+    private static Task<long> LastCoordinatorMessageAsync(string connection) =>
+        ScalarAsync(connection, "SELECT coalesce(max(id), 0) FROM cm_cluster_inbox WHERE target = @t", 0);
+
+    /// <summary>A count over the coordinator's inbox; -1 while the server is unreachable.</summary>
+    private static async Task<long> ScalarAsync(string connection, string sql, long afterId)
+    {
+        try
+        {
+            await using var data = Npgsql.NpgsqlDataSource.Create(connection);
+            await using var command = data.CreateCommand(sql);
+            command.Parameters.AddWithValue("t", CrossMargin.Cluster.Sharding.ClusterResources.Coordinator);
+            command.Parameters.AddWithValue("a", afterId);
+            return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Npgsql.NpgsqlException)
+        {
+            return -1;
+        }
+    }
+
     private static List<long> AccountPerShard(Scenario scenario) =>
         scenario.Population.All().Select(s => s.AccountId).Where(id => id >= 1)
             .GroupBy(id => CrossMargin.Cluster.Sharding.ShardMap.ShardOf(id, Shards)).OrderBy(g => g.Key).Select(g => g.Min()).ToList();
@@ -125,10 +163,12 @@ public sealed class PostgresRestartTests(ITestOutputHelper output) : IAsyncLifet
         return new Deposit(account, commandId, asset, 1m);
     }
 
-    private static async Task EventuallyAsync(Func<bool> condition, string what)
+    private static Task EventuallyAsync(Func<bool> condition, string what) => EventuallyAsync(() => Task.FromResult(condition()), what);
+
+    private static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
     {
         var deadline = DateTime.UtcNow + Patience;
-        while (!condition())
+        while (!await condition())
         {
             if (DateTime.UtcNow > deadline)
             {

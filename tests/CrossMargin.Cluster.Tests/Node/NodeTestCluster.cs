@@ -45,9 +45,9 @@ internal sealed class NodeTestCluster : IAsyncDisposable
     // The library tests' fast timings: one set for every in-process cluster test.
     public ClusterSettings Settings(string name) => TestNode.FastSettings(Connection, name, Shards);
 
-    public async Task<EngineNode> StartNodeAsync(string name)
+    public async Task<EngineNode> StartNodeAsync(string name, Serilog.ILogger? log = null)
     {
-        var node = await EngineNode.StartAsync(new NodeOptions(Settings(name), Scenario) { JournalRefreshInterval = TimeSpan.FromMilliseconds(50) });
+        var node = await EngineNode.StartAsync(new NodeOptions(Settings(name), Scenario) { JournalRefreshInterval = TimeSpan.FromMilliseconds(50) }, log);
         _nodes.Add(node);
         if (_inbox is null)
         {
