@@ -39,10 +39,10 @@ public static class QuickRunner
         }
 
         // Risk bands of an account near a boundary (equity 1.3 × MM): the plain decimal bisection for the box fixed point
-        // (ρ evaluated at all eleven points, the baseline) against the same bisection steered by a floating-point copy
-        // of ρ (RiskBands.Compute; identical bands, ρ evaluated about twice).
+        // (ρ evaluated at all eleven points, the baseline) against RiskBands.Compute (the bisection in floating point,
+        // each ρ taken 1e-9 low; within one bisection step of the baseline, never wider than valid).
         Console.WriteLine();
-        Console.WriteLine("positions | bands, plain bisection (baseline) | bands, steered (RiskBands.Compute) | ratio");
+        Console.WriteLine("positions | bands, plain bisection (baseline) | bands, RiskBands.Compute (floating-point fixed point) | ratio");
         foreach (var n in new[] { 1, 5, 20 })
         {
             var b = new BandsScenario(n);
