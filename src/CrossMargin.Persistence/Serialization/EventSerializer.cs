@@ -90,6 +90,7 @@ public sealed class EventSerializer
         {
             return ready;
         }
+
         if (!_byType.TryGetValue(payload.GetType(), out var registration))
         {
             throw new EventSerializationException($"event type {payload.GetType().FullName} is not registered with the event serializer; call EventSerializer.Register<{payload.GetType().Name}>(name, version) at start-up");

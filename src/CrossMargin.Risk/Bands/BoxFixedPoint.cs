@@ -5,13 +5,14 @@ using CrossMargin.Risk.Model;
 namespace CrossMargin.Risk.Bands;
 
 /// <summary>
-/// A floating-point copy of the bound ρ(b) of <see cref="RiskBands"/>, used to steer the exact decimal bisection for the
-/// box fixed point b = ρ(b): at each step it says on which side of the fixed point the midpoint lies, so the exact ρ is
-/// evaluated only where the answer is too close to call, and once at the end (where the bisection's best band comes
-/// from). The steps taken, and so the band, are exactly those of the plain decimal bisection; floating point never
-/// enters a price, a band or a money amount. Where a bracket cap lies within floating-point reach of the notional
-/// bound (the maintenance rate steps there), or the margin rule is neither a bracket table nor linear in size, the
-/// guide declares itself unsure. Cross and isolated accounts; reset for each band computation and used on one thread.
+/// A floating-point copy of the bound ρ(b) of <see cref="RiskBands"/>. It finds the box fixed point b = ρ(b) by itself
+/// (<see cref="TrySolve"/>: every value taken 10⁻⁹ below the copy, so below the exact ρ and a valid band), and where it
+/// cannot be trusted it steers the exact decimal bisection instead (<see cref="Side"/>, <see cref="Below"/>: the exact ρ
+/// is then evaluated only where the answer is too close to call, with the plain bisection's steps). Only the band's
+/// relative width comes from floating point; prices, band edges and money amounts stay decimal. Where a bracket cap
+/// lies within floating-point reach of the notional bound (the maintenance rate steps there), or the margin rule is
+/// neither a bracket table nor linear in size, it declares itself unsure. Cross and isolated accounts; reset for each
+/// band computation and used on one thread.
 /// </summary>
 internal sealed class BoxFixedPoint
 {
@@ -81,7 +82,8 @@ internal sealed class BoxFixedPoint
         this.maxWidth = (double)maxWidth;
     }
 
-    private static T[] Fit<T>(T[] array, int count) => array.Length >= count ? array : new T[Math.Max(count, array.Length * 2)];
+    /// <summary><paramref name="array"/> when it holds <paramref name="count"/>, else a new one at least twice as long (contents not kept).</summary>
+    internal static T[] Fit<T>(T[] array, int count) => array.Length >= count ? array : new T[Math.Max(count, array.Length * 2)];
 
     /// <summary>
     /// Which side of the fixed point <paramref name="b"/> lies on: +1 when ρ(b) = b for certain (f(b) exceeds b by far

@@ -233,8 +233,6 @@ public static class RiskBands
             return inputs;
         }
 
-        private static T[] Fit<T>(T[] array, int count) => array.Length >= count ? array : new T[Math.Max(count, array.Length * 2)];
-
         private void Reset(Account account, RiskCatalog catalog, MarketPrices prices, RiskConfig config, AccountRisk risk, int[] boundaries)
         {
             (this.account, this.catalog, this.prices, this.config, this.boundaries) = (account, catalog, prices, config, boundaries);
@@ -242,7 +240,7 @@ public static class RiskBands
             (ratios[0], ratios[1], ratios[2], ratios[3], ratios[4], ratios[5]) = (0m, t.BackstopRatio, t.LiquidationRatio, t.ReduceOnlyRatio, t.WarningRatio, t.LiquidationRatio);
             buffers[5] = t.ExitBufferRate;
             n = account.Positions.Count;
-            (specs, positions, marks, settlementPrices, sens) = (Fit(specs, n), Fit(positions, n), Fit(marks, n), Fit(settlementPrices, n), Fit(sens, n));
+            (specs, positions, marks, settlementPrices, sens) = (BoxFixedPoint.Fit(specs, n), BoxFixedPoint.Fit(positions, n), BoxFixedPoint.Fit(marks, n), BoxFixedPoint.Fit(settlementPrices, n), BoxFixedPoint.Fit(sens, n));
             var k = 0;
             foreach (var (id, pos) in account.Positions)
             {
@@ -259,7 +257,7 @@ public static class RiskBands
                 m += b != 0m ? 1 : 0;
             }
 
-            (collateralPrice, collateralAbs, collateralHaircut) = (Fit(collateralPrice, m), Fit(collateralAbs, m), Fit(collateralHaircut, m));
+            (collateralPrice, collateralAbs, collateralHaircut) = (BoxFixedPoint.Fit(collateralPrice, m), BoxFixedPoint.Fit(collateralAbs, m), BoxFixedPoint.Fit(collateralHaircut, m));
             var c = 0;
             foreach (var (asset, b) in account.Balances)
             {
@@ -277,7 +275,7 @@ public static class RiskBands
             if (account.Mode == MarginMode.Isolated)
             {
                 poolNumerator = safety * Math.Abs(MarginEngine.CollateralValue(account, catalog, prices));
-                numerators = Fit(numerators, risk.Positions.Length * BoundaryCount);
+                numerators = BoxFixedPoint.Fit(numerators, risk.Positions.Length * BoundaryCount);
                 for (var p = 0; p < risk.Positions.Length; p++)
                 {
                     var pr = risk.Positions[p];
@@ -290,7 +288,7 @@ public static class RiskBands
             }
             else
             {
-                numerators = Fit(numerators, BoundaryCount);
+                numerators = BoxFixedPoint.Fit(numerators, BoundaryCount);
                 for (var j = 0; j < BoundaryCount; j++)
                 {
                     var g = risk.Equity - (ratios[j] * risk.Maintenance) - (buffers[j] * risk.Notional);
