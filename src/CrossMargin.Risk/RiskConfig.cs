@@ -50,8 +50,23 @@ public sealed record RiskConfig(
 /// <param name="MaxRelativeWidth">Widest band, as a relative move either side (also bounds the sensitivity box).</param>
 public sealed record BandConfig(decimal Safety = 0.9m, decimal MaxRelativeWidth = 0.25m)
 {
-    /// <summary>Defaults (90% of the buffer, at most ±25%).</summary>
+    /// <summary>Defaults (90% of the buffer, at most ±25%, directional).</summary>
     public static BandConfig Default { get; } = new();
+
+    /// <summary>
+    /// True (the default): a cross account's bands have two widths, one on each price's adverse side (limited by the
+    /// boundaries it is above) and one on its favourable side (limited by those it is below: none for a healthy
+    /// account), so a move that only helps an account does not wake it. False: one common width either side (isolated
+    /// and portfolio accounts always). HOCON <c>crossmargin.risk.bands.directional</c>.
+    /// </summary>
+    public bool Directional { get; init; } = true;
+
+    /// <summary>
+    /// Assets whose price never moves (the valuation asset, and any asset without a price feed): bands give them no
+    /// band and no sensitivity, which widens the bands of positions settled in them. The guarantee then holds while
+    /// these prices stay as they are. Ordinal ids; empty by default. Used by directional bands.
+    /// </summary>
+    public IReadOnlySet<string> FixedPriceAssets { get; init; } = new HashSet<string>(StringComparer.Ordinal);
 
     /// <summary>Checks 0 &lt; safety &lt; 1 and 0 &lt; width ≤ 0.5.</summary>
     public BandConfig Validate()

@@ -96,10 +96,14 @@ public sealed class LiquidationCoordinatorLogic
         }
     }
 
-    /// <summary>Queues (or re-prioritises) a liquidation request.</summary>
+    /// <summary>
+    /// Queues a liquidation request, or re-prioritises a queued one whose state changed. A queued account re-margined
+    /// in the same state keeps the severity it was queued with: how often a waiting account is re-margined depends
+    /// on how wide its price bands are, and the queue order (hence the journal) must not.
+    /// </summary>
     public void Request(long accountId, RiskState state, decimal severity)
     {
-        if (accountId != EngineIds.MarketMaker)
+        if (accountId != EngineIds.MarketMaker && (!_queue.TryGetValue(accountId, out var queued) || queued.State != state))
         {
             _queue[accountId] = (state, severity);
         }

@@ -212,7 +212,7 @@ public static class ScenarioLoader
         var journal = JournalSettings.Read(r);
         var instruments = ReadInstruments(r);
         var assets = ReadAssets(r, instruments, valuation);
-        var risk = ReadRisk(r);
+        var risk = ReadRisk(r, assets);
         var catalog = Risky(RiskRoot, r, () => new RiskCatalog(instruments.Select(i => i.Spec), assets.Select(a => a.Spec)));
         Risky(RiskRoot, r, () => risk.Validate(catalog));
 
@@ -540,7 +540,7 @@ public static class ScenarioLoader
         }
     }
 
-    private static RiskConfig ReadRisk(ConfigReader r)
+    private static RiskConfig ReadRisk(ConfigReader r, List<AssetMarket> assets)
     {
         var t = $"{RiskRoot}.thresholds";
         var thresholds = new Risk.States.RiskThresholds(
@@ -567,7 +567,12 @@ public static class ScenarioLoader
             r.String($"{w}.backstop-account"),
             r.Int($"{w}.money-decimals", 0, 20));
         var b = $"{RiskRoot}.bands";
-        var bands = new BandConfig(r.Decimal($"{b}.safety", 0m, 1m, true, true), r.Decimal($"{b}.max-relative-width", 0m, 0.5m, minOpen: true));
+        var bands = new BandConfig(r.Decimal($"{b}.safety", 0m, 1m, true, true), r.Decimal($"{b}.max-relative-width", 0m, 0.5m, minOpen: true))
+        {
+            Directional = r.Bool($"{b}.directional"),
+            // An asset without a feed keeps its price for the whole run (the valuation asset is one): no band needed.
+            FixedPriceAssets = assets.Where(a => a.PriceFeed is null).Select(a => a.Id).ToHashSet(StringComparer.Ordinal),
+        };
         var pm = $"{RiskRoot}.portfolio";
         var groups = r.ConfigList($"{pm}.groups").Select((g, i) =>
         {

@@ -14,7 +14,7 @@ namespace CrossMargin.Risk.Bands;
 /// neither a bracket table nor linear in size, it declares itself unsure. Cross and isolated accounts; reset for each
 /// band computation and used on one thread.
 /// </summary>
-internal sealed class BoxFixedPoint
+internal sealed partial class BoxFixedPoint
 {
     /// <summary>Relative gap below which the floating-point comparison is not trusted (its error is near 10⁻¹³).</summary>
     private const double Margin = 1e-9;
@@ -33,6 +33,7 @@ internal sealed class BoxFixedPoint
     private double poolNumerator;
     private double maxWidth;
     private bool nearStep; // the last F met a bracket cap within floating-point reach: its answer is not trusted
+    private bool stepsUp; // directional pass: a rate near a cap is taken as the higher one instead (see Slope)
 
     /// <summary>
     /// Copies the inputs of ρ(b) for the first <paramref name="count"/> positions to doubles, reusing this instance's
@@ -214,6 +215,12 @@ internal sealed class BoxFixedPoint
     }
 
     /// <summary>The rule's largest maintenance rate up to <paramref name="nMax"/> (brackets: the rate of the bracket holding it).</summary>
+    /// <remarks>
+    /// Where the decimal notional could fall on the other side of a cap the rate (a step) is uncertain: the symmetric
+    /// solution then declares itself unsure (<c>nearStep</c>), to stay on the plain bisection's result; with
+    /// <c>stepsUp</c> (directional bands, which promise no such equality) the higher rate is taken, which only
+    /// narrows the band.
+    /// </remarks>
     private double Slope(int k, double nMax)
     {
         if (caps[k] is { } cap)
@@ -221,8 +228,13 @@ internal sealed class BoxFixedPoint
             var r = rates[k]!;
             for (var j = 0; j < cap.Length; j++)
             {
-                // Where the decimal notional could fall on the other side of a cap, the rate (a step) is uncertain.
-                nearStep |= Math.Abs(cap[j] - nMax) <= Margin * cap[j];
+                var near = Math.Abs(cap[j] - nMax) <= Margin * cap[j];
+                if (near && stepsUp)
+                {
+                    return r[Math.Min(j + 1, r.Length - 1)];
+                }
+
+                nearStep |= near;
                 if (cap[j] >= nMax)
                 {
                     return r[j];
@@ -232,10 +244,18 @@ internal sealed class BoxFixedPoint
             return r[^1];
         }
 
+        if (stepsUp)
+        {
+            // Any rule: its largest rate a hair above the notional (rates do not fall with notional), a hair higher.
+            return (double)rules[k].MaxMaintenanceSlope(ToDecimal(nMax * (1d + Margin))) * (1d + Margin);
+        }
+
         // A linear-in-size rule's slope does not depend on the notional; any other rule may step anywhere: not trusted.
         nearStep |= rules[k] is not LinearInSizeRule;
-        return (double)rules[k].MaxMaintenanceSlope(nMax >= (double)decimal.MaxValue ? decimal.MaxValue : (decimal)nMax);
+        return (double)rules[k].MaxMaintenanceSlope(ToDecimal(nMax));
     }
+
+    private static decimal ToDecimal(double value) => value >= (double)decimal.MaxValue ? decimal.MaxValue : (decimal)value;
 
     private static double[][] Build(BracketTable table)
     {

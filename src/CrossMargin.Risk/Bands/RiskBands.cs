@@ -81,6 +81,12 @@ public static class RiskBands
         var w = config.Bands.MaxRelativeWidth;
         var inputs = BandInputs.For(account, catalog, prices, config, risk, Boundaries(risk, state, previousByPosition, t));
         var guide = bisect || account.Mode == MarginMode.Portfolio ? null : inputs.FixedPoint();
+        if (guide is not null && account.Mode == MarginMode.Cross && config.Bands.Directional
+            && inputs.Directional(guide) && guide.TrySolveDirectional(w, out var alpha, out var beta))
+        {
+            return inputs.BuildDirectional(state, alpha, beta, guide);
+        }
+
         return Build(account, catalog, prices, state, Bisect(inputs, w, guide));
     }
 
@@ -218,6 +224,10 @@ public static class RiskBands
         private decimal[] collateralPrice = [];
         private decimal[] collateralAbs = [];
         private decimal[] collateralHaircut = [];
+        private string[] collateralAsset = [];
+        private decimal[] collateralBalance = [];
+        private readonly decimal[] gValues = new decimal[BoundaryCount]; // g per boundary (cross and portfolio)
+        private bool[] settlementFixed = [];
         private decimal[] numerators = []; // safety·|g| per boundary (cross, portfolio) or per position × boundary (isolated)
         private decimal poolNumerator; // isolated: safety·|pool collateral value|
         private int[] boundaries = []; // boundaries that limit ρ: one count (cross, portfolio) or one per position (isolated); see Boundaries
@@ -258,11 +268,13 @@ public static class RiskBands
             }
 
             (collateralPrice, collateralAbs, collateralHaircut) = (BoxFixedPoint.Fit(collateralPrice, m), BoxFixedPoint.Fit(collateralAbs, m), BoxFixedPoint.Fit(collateralHaircut, m));
+            (collateralAsset, collateralBalance) = (BoxFixedPoint.Fit(collateralAsset, m), BoxFixedPoint.Fit(collateralBalance, m));
             var c = 0;
             foreach (var (asset, b) in account.Balances)
             {
                 if (b != 0m)
                 {
+                    (collateralAsset[c], collateralBalance[c]) = (asset, b);
                     collateralPrice[c] = prices.Price(asset);
                     collateralAbs[c] = Math.Abs(b);
                     collateralHaircut[c] = b < 0m ? 1m : catalog.Asset(asset).Haircut.MaxRatio;
@@ -292,7 +304,7 @@ public static class RiskBands
                 for (var j = 0; j < BoundaryCount; j++)
                 {
                     var g = risk.Equity - (ratios[j] * risk.Maintenance) - (buffers[j] * risk.Notional);
-                    numerators[j] = safety * Math.Abs(g);
+                    (gValues[j], numerators[j]) = (g, safety * Math.Abs(g));
                 }
             }
         }
@@ -361,6 +373,82 @@ public static class RiskBands
                 ratios, buffers, numerators, boundaries, poolNumerator, config.Bands.MaxRelativeWidth);
             return guide;
         }
+
+        /// <summary>
+        /// Prepares <paramref name="guide"/> (reset by <see cref="FixedPoint"/> for these inputs) for the directional
+        /// solution: the signs of g, which settlement prices are fixed, and the collateral whose price moves. True.
+        /// </summary>
+        public bool Directional(BoxFixedPoint guide)
+        {
+            var fixedAssets = config.Bands.FixedPriceAssets;
+            settlementFixed = BoxFixedPoint.Fit(settlementFixed, n);
+            for (var k = 0; k < n; k++)
+            {
+                settlementFixed[k] = fixedAssets.Contains(specs[k].SettlementAsset);
+            }
+
+            var moving = 0m;
+            for (var c = 0; c < m; c++)
+            {
+                if (!fixedAssets.Contains(collateralAsset[c]))
+                {
+                    moving += collateralPrice[c] * collateralAbs[c] * collateralHaircut[c];
+                }
+            }
+
+            guide.ResetDirectional(gValues, settlementFixed, moving);
+            return true;
+        }
+
+        /// <summary>
+        /// The directional band set (see <see cref="BoxFixedPoint"/>'s directional part): each directional price gets
+        /// <paramref name="alpha"/> on its adverse side and <paramref name="beta"/> on its favourable side, every other
+        /// moving price min(α, β) either side; fixed prices get no band. Marks round inward to the tick.
+        /// </summary>
+        public RiskBandSet BuildDirectional(RiskState state, decimal alpha, decimal beta, BoxFixedPoint guide)
+        {
+            var fixedAssets = config.Bands.FixedPriceAssets;
+            var sym = Math.Min(alpha, beta);
+            var (markIds, markBands) = (new string[n], new PriceBand[n]);
+            var (assetIds, assetBands) = (new string[n + m], new PriceBand[n + m]);
+            var a = 0;
+            for (var k = 0; k < n; k++)
+            {
+                var (down, up) = guide.MarkDirection(k) switch { > 0 => (alpha, beta), < 0 => (beta, alpha), _ => (sym, sym) };
+                var (x, tick) = (marks[k], specs[k].TickSize);
+                markIds[k] = positions[k].InstrumentId;
+                markBands[k] = new PriceBand(Math.Min(x, Rounding.Up(x * (1m - down), tick)), Math.Max(x, Rounding.Down(x * (1m + up), tick)));
+                if (!settlementFixed[k])
+                {
+                    (assetIds[a], assetBands[a]) = (specs[k].SettlementAsset, Around(settlementPrices[k], sym, sym));
+                    a++;
+                }
+            }
+
+            for (var c = 0; c < m; c++)
+            {
+                var asset = collateralAsset[c];
+                if (fixedAssets.Contains(asset))
+                {
+                    continue;
+                }
+
+                // A settlement price is symmetric (PnL of either sign); collateral alone moves equity with its sign.
+                var settles = false;
+                for (var k = 0; k < n && !settles; k++)
+                {
+                    settles = !settlementFixed[k] && string.Equals(specs[k].SettlementAsset, asset, StringComparison.Ordinal);
+                }
+
+                var (down, up) = settles ? (sym, sym) : collateralBalance[c] > 0m ? (alpha, beta) : (beta, alpha);
+                (assetIds[a], assetBands[a]) = (asset, Around(collateralPrice[c], down, up));
+                a++;
+            }
+
+            return new RiskBandSet(state, sym, BandMap.From(markIds, markBands, n), BandMap.From(assetIds, assetBands, a));
+        }
+
+        private static PriceBand Around(decimal price, decimal down, decimal up) => new(price * (1m - down), price * (1m + up));
 
         private decimal CollateralLambda(Box box)
         {

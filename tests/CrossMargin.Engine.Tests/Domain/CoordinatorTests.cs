@@ -98,6 +98,31 @@ public sealed class CoordinatorTests
     }
 
     [Fact]
+    public void A_queued_request_should_keep_its_severity_until_its_state_changes()
+    {
+        // How often a waiting account is re-margined depends on its band widths; the order it is served in must not.
+        Ports Queued(Action<LiquidationCoordinatorLogic> requests)
+        {
+            var ports = Setup();
+            ports.Open(3, 1005m, 0m);
+            ports.Trade(3, 0.1m);
+            ports.Prices = Prices(90_800m);
+            ports.Btc.OnIndex(1, 90_800m);
+            var coordinator = new LiquidationCoordinatorLogic(CoordinatorLimits.Default);
+            coordinator.Request(3, RiskState.Liquidating, 5m);
+            coordinator.Request(1, RiskState.Liquidating, 9m);
+            requests(coordinator);
+            coordinator.RunRound(1, ports);
+            return ports;
+        }
+
+        long First(Ports ports) => ports.AccountEvents.First(e => e.Id != 0 && e.Event is LiquidationFilled or WaterfallSettled).Id;
+
+        Assert.Equal(1, First(Queued(c => c.Request(3, RiskState.Liquidating, 50m)))); // same state: queued severity kept
+        Assert.Equal(3, First(Queued(c => c.Request(3, RiskState.Backstop, 50m)))); // worse state: re-prioritised
+    }
+
+    [Fact]
     public void Bankrupt_account_should_go_through_the_waterfall_with_the_fund_covering_the_deficit()
     {
         var ports = Setup();

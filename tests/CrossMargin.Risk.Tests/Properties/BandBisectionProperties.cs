@@ -12,11 +12,14 @@ namespace CrossMargin.Risk.Tests.Properties;
 /// every candidate is a valid band); where a bracket step is within floating-point reach, by the decimal bisection that
 /// the floating-point copy steers. These properties pin both against the plain decimal bisection that evaluates the
 /// exact ρ at every step: the same state and prices banded, a width within one bisection step of it, and the state held
-/// at the corners and edges of the box.
+/// at the corners and edges of the box. Symmetric bands (directional off): the directional ones have their own
+/// properties (<see cref="DirectionalBandProperties"/>).
 /// </summary>
 public class BandBisectionProperties
 {
     private static readonly PortfolioMarginConfig Pm = new PortfolioMarginConfig([new CorrelationGroup("majors", ["BTC", "ETH"], 0.12m)]).Validate();
+
+    private static readonly RiskConfig Symmetric = Fixtures.Config with { Bands = Fixtures.Config.Bands with { Directional = false } };
 
     [Fact]
     public void Bands_should_be_within_a_bisection_step_of_the_plain_bisection_and_hold_their_state()
@@ -25,7 +28,7 @@ public class BandBisectionProperties
         {
             var mode = (MarginMode)(seed % 3);
             var (account, prices) = RandomBooks.Account(seed, mode);
-            var config = Fixtures.Config with { Portfolio = Pm };
+            var config = Symmetric with { Portfolio = Pm };
             return Enum.GetValues<RiskState>().All(previous => Close(account, prices, config, previous, seed));
         });
     }
@@ -42,7 +45,7 @@ public class BandBisectionProperties
             var (account, prices) = RandomBooks.Account(seed, mode);
             var near = RandomBooks.NearRatio(account, prices, ratios[seed % ratios.Length], null) ?? prices;
             var previous = (RiskState)(seed / 2 % 6);
-            return Close(account, near, Fixtures.Config, previous, seed);
+            return Close(account, near, Symmetric, previous, seed);
         });
     }
 
@@ -57,14 +60,14 @@ public class BandBisectionProperties
             var mode = seed % 2 == 0 ? MarginMode.Cross : MarginMode.Isolated;
             var (account, prices) = RandomBooks.Account(seed, mode);
             var near = RandomBooks.NearExitLevel(account, prices, offsets[seed / 2 % offsets.Length], null) ?? prices;
-            return Enum.GetValues<RiskState>().All(previous => Close(account, near, Fixtures.Config, previous, seed));
+            return Enum.GetValues<RiskState>().All(previous => Close(account, near, Symmetric, previous, seed));
         });
     }
 
     [Fact]
     public void A_band_with_no_positions_or_only_collateral_should_match_the_plain_bisection_and_hold()
     {
-        var config = Fixtures.Config with { Portfolio = Pm };
+        var config = Symmetric with { Portfolio = Pm };
         var empty = Account.Empty("e");
         var collateralOnly = Fixtures.Account("c", MarginMode.Cross, [("USDT", 1_000m), ("BTC", 0.5m)], []);
         foreach (var account in new[] { empty, collateralOnly })
