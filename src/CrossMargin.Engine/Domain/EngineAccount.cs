@@ -17,7 +17,9 @@ public sealed record EngineAccount(long Id, Account Account, RiskState State)
     {
         get
         {
-            foreach (var p in Account.Positions.Values)
+            // The dictionary's struct enumerator: .Values allocated an iterator on every call, and the engine asks
+            // this of every account it is about to re-margin.
+            foreach (var (_, p) in Account.Positions)
             {
                 if (p.Size != 0m)
                 {

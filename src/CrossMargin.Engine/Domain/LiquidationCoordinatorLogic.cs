@@ -27,6 +27,7 @@ public sealed record RoundOutcome(bool Executed, IReadOnlyList<long> Touched, IR
 public sealed class LiquidationCoordinatorLogic
 {
     private readonly Dictionary<long, (RiskState State, decimal Severity)> _queue = new();
+    private readonly List<(long Id, (RiskState State, decimal Severity, long Id) Priority)> _eligible = new();
     private readonly Dictionary<long, long> _cooldownUntil = new();
     private readonly CoordinatorLimits _settings;
     private Dictionary<(string, int), List<long>>? _adlCandidates;
@@ -118,21 +119,23 @@ public sealed class LiquidationCoordinatorLogic
     /// <summary>Runs one round at <paramref name="timeMicros"/>: every eligible request in severity order.</summary>
     public RoundOutcome RunRound(long timeMicros, ILiquidationPorts ports)
     {
-        var eligible = new List<(long Id, RiskState State, decimal Severity)>();
+        // A heap, not a sort: a round with an action cap serves a few dozen of what may be tens of thousands of queued
+        // requests, so only the ones it takes are ordered (the same total order: worst state, then severity, then id).
+        _eligible.Clear();
         foreach (var (id, r) in _queue)
         {
             if (!_cooldownUntil.TryGetValue(id, out var until) || until <= timeMicros)
             {
-                eligible.Add((id, r.State, r.Severity));
+                _eligible.Add((id, (r.State, r.Severity, id)));
             }
         }
 
-        if (eligible.Count == 0)
+        if (_eligible.Count == 0)
         {
             return RoundOutcome.Idle;
         }
 
-        eligible.Sort((a, b) => a.State != b.State ? b.State.CompareTo(a.State) : a.Severity != b.Severity ? b.Severity.CompareTo(a.Severity) : a.Id.CompareTo(b.Id));
+        var eligible = new PriorityQueue<long, (RiskState State, decimal Severity, long Id)>(_eligible, ServeOrder.Instance);
         var round = Round + 1;
         var depth = Depth + 1;
         var started = new CascadeRoundStarted(round, depth, timeMicros, eligible.Count);
@@ -148,7 +151,7 @@ public sealed class LiquidationCoordinatorLogic
         var budget = _settings.MaxNotionalPerRound;
         var model = ports.Model;
         var cooldown = model.Risk.Strategy.Cooldown;
-        foreach (var (id, _, _) in eligible)
+        while (eligible.TryDequeue(out var id, out _))
         {
             if (budget is <= 0m || _actions >= _settings.MaxActionsPerRound)
             {
@@ -433,5 +436,14 @@ public sealed class LiquidationCoordinatorLogic
         var list = top.Ranked();
         _adlCandidates[(instrument, side)] = list;
         return list;
+    }
+
+    /// <summary>The order rounds serve requests in: worst state first, then highest severity, then lowest account id.</summary>
+    private sealed class ServeOrder : IComparer<(RiskState State, decimal Severity, long Id)>
+    {
+        public static readonly ServeOrder Instance = new();
+
+        public int Compare((RiskState State, decimal Severity, long Id) a, (RiskState State, decimal Severity, long Id) b) =>
+            a.State != b.State ? b.State.CompareTo(a.State) : a.Severity != b.Severity ? b.Severity.CompareTo(a.Severity) : a.Id.CompareTo(b.Id);
     }
 }

@@ -28,6 +28,10 @@ public sealed class EngineHost : ILiquidationPorts
     private readonly SortedDictionary<string, PriceFeed> _feeds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<string>> _assetsPricedBy = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _assetFeed = new(StringComparer.Ordinal);
+
+    // Lookups on the re-margin path (every band an account registers): hashed, where _feeds is ordered for iteration.
+    private readonly Dictionary<string, PriceFeed> _feedOf = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PriceFeed> _assetFeedOf = new(StringComparer.Ordinal);
     private readonly HolderIndex _holders = new();
 
     // Persistence ids of the accounts, made once each: an id string per journaled event was a steady share of allocation.
@@ -78,6 +82,16 @@ public sealed class EngineHost : ILiquidationPorts
 
                 list.Add(a.Id);
             }
+        }
+
+        foreach (var (symbol, feed) in _feeds)
+        {
+            _feedOf[symbol] = feed;
+        }
+
+        foreach (var (asset, symbol) in _assetFeed)
+        {
+            _assetFeedOf[asset] = _feeds[symbol];
         }
 
         _now = UnixTime.ToMicros(scenario.StartTime);
@@ -140,7 +154,7 @@ public sealed class EngineHost : ILiquidationPorts
     public HolderIndex? HolderIndex => _holders;
 
     /// <inheritdoc />
-    public PriceFeed? Feed(string instrument) => _feeds.TryGetValue(instrument, out var f) ? f : null;
+    public PriceFeed? Feed(string instrument) => _feedOf.TryGetValue(instrument, out var f) ? f : null;
 
     /// <summary>Handles one user command: decides, persists and applies the events, and returns the reply (unknown account → refusal).</summary>
     public CommandReply Handle(AccountCommand command)
@@ -323,7 +337,7 @@ public sealed class EngineHost : ILiquidationPorts
     /// <summary>Journals the tick on its feed, updates prices and re-margins the accounts whose bands it left.</summary>
     private PriceFeed? Observe(Tick tick)
     {
-        if (!_feeds.TryGetValue(tick.Instrument, out var feed))
+        if (!_feedOf.TryGetValue(tick.Instrument, out var feed))
         {
             return null;
         }
@@ -391,7 +405,7 @@ public sealed class EngineHost : ILiquidationPorts
         _woken.Clear();
         foreach (var (instrument, qty) in outcome.NetFlow)
         {
-            var feed = _feeds[instrument];
+            var feed = _feedOf[instrument];
             if (feed.OnRoundFlow(Coordinator.Round, _now, qty) is { } impact)
             {
                 _journal.Append(feed.PersistenceId, impact);
@@ -485,14 +499,14 @@ public sealed class EngineHost : ILiquidationPorts
         {
             foreach (var (instrument, _) in r.Bands.Marks)
             {
-                _feeds[instrument].Bands.Remove(id);
+                _feedOf[instrument].Bands.Remove(id);
             }
 
             foreach (var (asset, _) in r.Bands.AssetPrices)
             {
-                if (_assetFeed.TryGetValue(asset, out var symbol))
+                if (_assetFeedOf.TryGetValue(asset, out var feed))
                 {
-                    _feeds[symbol].AssetBands.Remove(id);
+                    feed.AssetBands.Remove(id);
                 }
             }
 
@@ -502,14 +516,14 @@ public sealed class EngineHost : ILiquidationPorts
 
         foreach (var (instrument, band) in r.Bands.Marks)
         {
-            _feeds[instrument].Bands.Register(id, band.Low, band.High);
+            _feedOf[instrument].Bands.Register(id, band.Low, band.High);
         }
 
         foreach (var (asset, band) in r.Bands.AssetPrices)
         {
-            if (_assetFeed.TryGetValue(asset, out var symbol))
+            if (_assetFeedOf.TryGetValue(asset, out var feed))
             {
-                _feeds[symbol].AssetBands.Register(id, band.Low, band.High);
+                feed.AssetBands.Register(id, band.Low, band.High);
             }
         }
 

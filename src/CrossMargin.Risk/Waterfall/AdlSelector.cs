@@ -55,8 +55,8 @@ public static class AdlSelector
     {
         var spec = catalog.Instrument(instrumentId);
         var mark = prices.Mark(instrumentId);
-        var candidates = new List<(string Id, decimal Score, decimal Abs)>();
-        foreach (var a in book.Accounts.Values)
+        var candidates = new List<(string Id, decimal Score, decimal Abs)>(book.Accounts.Count);
+        foreach (var (_, a) in book.Accounts) // the dictionary's struct enumerator: .Values boxes one per call
         {
             if (a.Id == bankruptId || !a.Positions.TryGetValue(instrumentId, out var p) || p.Size == 0m || Math.Sign(p.Size) == Math.Sign(size))
             {
@@ -92,7 +92,7 @@ public static class AdlSelector
 
     private static ImmutableArray<AdlMatch> Queue(List<(string Id, decimal Score, decimal Abs)> candidates, decimal need)
     {
-        var result = ImmutableArray.CreateBuilder<AdlMatch>();
+        var result = ImmutableArray.CreateBuilder<AdlMatch>(candidates.Count);
         foreach (var c in candidates)
         {
             if (need == 0m)
