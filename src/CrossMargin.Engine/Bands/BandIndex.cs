@@ -19,6 +19,12 @@ public sealed class BandIndex
     private long[] _account;
     private decimal[] _low;
     private decimal[] _high;
+
+    // The edges as doubles, for the heap order: a double comparison decides unless the two doubles are equal, and only
+    // then are the decimals compared. (double)decimal never reverses an order, so the heaps keep the exact decimal
+    // order at a fraction of the cost (a re-margin registers a band on every price it depends on: O(log n) each).
+    private double[] _lowD;
+    private double[] _highD;
     private int[] _lowPos;
     private int[] _highPos;
     private int[] _lowHeap;
@@ -36,6 +42,8 @@ public sealed class BandIndex
         _account = new long[capacity];
         _low = new decimal[capacity];
         _high = new decimal[capacity];
+        _lowD = new double[capacity];
+        _highD = new double[capacity];
         _lowPos = new int[capacity];
         _highPos = new int[capacity];
         _lowHeap = new int[capacity];
@@ -73,8 +81,7 @@ public sealed class BandIndex
 
         if (_slotOf.TryGetValue(accountId, out int slot))
         {
-            _low[slot] = low;
-            _high[slot] = high;
+            Set(slot, low, high);
             Fix(_lowHeap, _lowPos, _lowPos[slot], lowHeap: true);
             Fix(_highHeap, _highPos, _highPos[slot], lowHeap: false);
             return;
@@ -82,8 +89,7 @@ public sealed class BandIndex
 
         slot = AllocateSlot();
         _account[slot] = accountId;
-        _low[slot] = low;
-        _high[slot] = high;
+        Set(slot, low, high);
         _slotOf.Add(accountId, slot);
         int position = Count++;
         _lowHeap[position] = slot;
@@ -92,6 +98,12 @@ public sealed class BandIndex
         _highPos[slot] = position;
         SiftUp(_lowHeap, _lowPos, position, lowHeap: true);
         SiftUp(_highHeap, _highPos, position, lowHeap: false);
+    }
+
+    private void Set(int slot, decimal low, decimal high)
+    {
+        (_low[slot], _high[slot]) = (low, high);
+        (_lowD[slot], _highD[slot]) = ((double)low, (double)high);
     }
 
     /// <summary>Registers or replaces the band of <paramref name="accountId"/>.</summary>
@@ -171,6 +183,8 @@ public sealed class BandIndex
         Array.Resize(ref _account, size);
         Array.Resize(ref _low, size);
         Array.Resize(ref _high, size);
+        Array.Resize(ref _lowD, size);
+        Array.Resize(ref _highD, size);
         Array.Resize(ref _lowPos, size);
         Array.Resize(ref _highPos, size);
         Array.Resize(ref _lowHeap, size);
@@ -276,8 +290,20 @@ public sealed class BandIndex
     {
         if (lowHeap)
         {
+            double la = _lowD[a], lb = _lowD[b];
+            if (la != lb)
+            {
+                return la > lb;
+            }
+
             int byLow = _low[a].CompareTo(_low[b]);
             return byLow != 0 ? byLow > 0 : _account[a] < _account[b];
+        }
+
+        double ha = _highD[a], hb = _highD[b];
+        if (ha != hb)
+        {
+            return ha < hb;
         }
 
         int byHigh = _high[a].CompareTo(_high[b]);

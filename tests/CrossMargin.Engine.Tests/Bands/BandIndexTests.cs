@@ -33,6 +33,42 @@ public sealed class BandIndexTests
     }
 
     [Fact]
+    public void Edges_one_double_apart_or_closer_should_wake_by_their_exact_decimal_values()
+    {
+        // The heaps order by double first; these edges differ only past double's 16 digits, so the decimals decide.
+        var index = new BandIndex();
+        var lows = new[] { 1.00000000000000000030m, 1.00000000000000000010m, 1.00000000000000000020m };
+        var highs = new[] { 2.00000000000000000020m, 2.00000000000000000010m, 2.00000000000000000030m };
+        for (var i = 0; i < lows.Length; i++)
+        {
+            Assert.Equal((double)lows[0], (double)lows[i]);
+            Assert.Equal((double)highs[0], (double)highs[i]);
+            index.Register(i + 1, lows[i], 3m);
+        }
+
+        var woken = new List<long>();
+        Assert.Equal(1, index.Wake(1.00000000000000000025m, woken));
+        Assert.Equal([1L], woken);
+        Assert.Equal(1, index.Wake(1.00000000000000000015m, woken));
+        Assert.Equal([1L, 3L], woken);
+        Assert.Equal(0, index.Wake(1.00000000000000000010m, woken));
+
+        var rises = new BandIndex();
+        for (var i = 0; i < highs.Length; i++)
+        {
+            rises.Register(i + 1, 1m, highs[i]);
+        }
+
+        woken.Clear();
+        Assert.Equal(0, rises.Wake(2.00000000000000000010m, woken));
+        Assert.Equal(1, rises.Wake(2.00000000000000000015m, woken));
+        Assert.Equal(1, rises.Wake(2.00000000000000000025m, woken));
+        Assert.Equal([2L, 1L], woken);
+        Assert.Equal(1, rises.Count);
+        Assert.Equal(1, index.Count);
+    }
+
+    [Fact]
     public void Registering_again_should_replace_the_band_and_remove_should_forget_it()
     {
         var index = new BandIndex();
