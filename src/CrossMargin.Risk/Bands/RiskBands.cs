@@ -14,7 +14,10 @@ namespace CrossMargin.Risk.Bands;
 /// relative half-width b ≤ <see cref="BandConfig.MaxRelativeWidth"/>; a relative half-width ρ = min(b, safety·|g|/Λ)
 /// therefore keeps g's sign. The buffer is thereby split among the prices in proportion to their
 /// sensitivity. ρ is the minimum over all boundaries; b is chosen as the fixed point b = ρ(b) (the smallest box that
-/// still holds the band, so Λ is nearly exact for linear books); bands round inward to the tick.
+/// still holds the band, so Λ is nearly exact for linear books); bands round inward to the tick. Cross accounts get
+/// directional bands when <see cref="BandConfig.Directional"/> is on (the default): a width on each price's adverse
+/// side and another on its favourable side (see <see cref="BoxFixedPoint"/>'s directional part); isolated and
+/// portfolio accounts keep the common width. Pure and thread-safe (per-thread scratch buffers).
 /// </summary>
 public static class RiskBands
 {
