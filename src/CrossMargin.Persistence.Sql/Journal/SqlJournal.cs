@@ -153,7 +153,24 @@ public sealed class SqlJournal : IJournal, IReadJournal
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// A transient failure (a connection the database closed, e.g. <c>57P01</c> after a restart) is retried once on a
+    /// new session, as the replay is: the failed session's return drops every idle session of the pool, so the retry
+    /// opens a fresh connection. Reading twice is harmless.
+    /// </remarks>
     public async Task<long> ReadHighestSequenceNrAsync(string persistenceId, long fromSequenceNr = 0, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await ReadHighestOnceAsync(persistenceId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && _dialect.IsTransient(e))
+        {
+            return await ReadHighestOnceAsync(persistenceId, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<long> ReadHighestOnceAsync(string persistenceId, CancellationToken cancellationToken)
     {
         var session = await _reads.RentAsync(cancellationToken).ConfigureAwait(false);
         var healthy = false;

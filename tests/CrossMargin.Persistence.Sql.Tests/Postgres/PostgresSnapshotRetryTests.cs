@@ -2,7 +2,6 @@ using CrossMargin.Persistence.Snapshot;
 using CrossMargin.Persistence.Sql.Snapshot;
 using CrossMargin.Persistence.Sql.Tests.Infrastructure;
 using CrossMargin.Persistence.Tests.Conformance;
-using Npgsql;
 
 namespace CrossMargin.Persistence.Sql.Tests.Postgres;
 
@@ -16,8 +15,6 @@ namespace CrossMargin.Persistence.Sql.Tests.Postgres;
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresSnapshotRetryTests(PostgresFixture fixture)
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
-
     [Fact]
     public async Task A_snapshot_load_on_a_connection_the_server_closed_should_succeed_on_a_fresh_connection()
     {
@@ -31,7 +28,7 @@ public sealed class PostgresSnapshotRetryTests(PostgresFixture fixture)
 
         // Concurrent loads leave several idle connections in the store's pool, each a session of this database.
         await Task.WhenAll(streams.Select(pid => store.LoadAsync(pid, SnapshotSelectionCriteria.Latest)));
-        await TerminateSessionsAsync(connection);
+        await PostgresSessions.TerminateAsync(fixture, connection);
 
         // Every pooled connection is dead now; each load (an actor's recovery) must still find its snapshot.
         foreach (var (pid, n) in streams.Select((p, n) => (p, n)))
@@ -55,38 +52,10 @@ public sealed class PostgresSnapshotRetryTests(PostgresFixture fixture)
         }
 
         await Task.WhenAll(streams.Select(pid => store.LoadAsync(pid, SnapshotSelectionCriteria.Latest)));
-        await TerminateSessionsAsync(connection);
+        await PostgresSessions.TerminateAsync(fixture, connection);
 
         // Many recoveries at once after a restart: each may take a different dead connection before the pool is cleared.
         var loaded = await Task.WhenAll(streams.Select(pid => store.LoadAsync(pid, SnapshotSelectionCriteria.Latest)));
         Assert.All(loaded, l => Assert.Equal(5, l?.Metadata.SequenceNr));
-    }
-
-    /// <summary>Ends every client session of the test's database and waits until the server has closed them all.</summary>
-    private async Task TerminateSessionsAsync(string connectionString)
-    {
-        var database = new NpgsqlConnectionStringBuilder(connectionString).Database!;
-        await using var admin = new NpgsqlConnection(fixture.Server.AdminConnectionString);
-        await admin.OpenAsync();
-        await using (var kill = new NpgsqlCommand("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = @d AND pid <> pg_backend_pid() AND backend_type = 'client backend'", admin))
-        {
-            kill.Parameters.AddWithValue("d", database);
-            Assert.True((long)(await kill.ExecuteScalarAsync())! > 0, "the store left no idle session to end");
-        }
-
-        // pg_terminate_backend only signals: poll until the sessions are gone, so the loads below meet closed connections.
-        var deadline = DateTime.UtcNow + Patience;
-        while (true)
-        {
-            await using var count = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE datname = @d AND backend_type = 'client backend'", admin);
-            count.Parameters.AddWithValue("d", database);
-            if ((long)(await count.ExecuteScalarAsync())! == 0)
-            {
-                return;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"the sessions of {database} were still open {Patience.TotalSeconds:0}s after pg_terminate_backend");
-            await Task.Delay(20);
-        }
     }
 }
