@@ -20,6 +20,7 @@ public static class LoadTestHtml
             ("setup / window / drain", $"{F(r.SetupSeconds)} s / {F(r.RunSeconds)} s / {F(r.DrainSeconds)} s"),
             ("ticks", $"{N(r.Ticks)} ({F(r.TicksPerSecond)}/s)"),
             ("events", $"{N(r.Events)} ({F(r.EventsPerSecond)}/s; account updates {F(r.AccountUpdatesPerSecond)}/s)"),
+            ("events by kind", Kinds(r)),
             ("margin calls / liquidation fills", $"{N(r.MarginCalls)} / {N(r.Liquidations)}"),
             ("cascade", r.Cascade == "spread"
                 ? $"spread: {N(r.Rounds)} rounds of at most {N(r.RoundActions ?? 0)} actions between ticks; {N(r.PendingLiquidationsAtEnd)} requests queued at the end, worked off in {F(r.CascadeDrainSeconds)} s ({N(r.CascadeDrainRounds)} rounds, {N(r.CascadeDrainLiquidations)} fills)"
@@ -42,6 +43,20 @@ public static class LoadTestHtml
         }
 
         return rows;
+    }
+
+    /// <summary>The five most numerous kinds with their shares, then the rest: what the window's journal was made of.</summary>
+    private static string Kinds(LoadTestReport r)
+    {
+        if (r.EventsByKind.Count == 0)
+        {
+            return "none";
+        }
+
+        var total = Math.Max(1, r.EventsByKind.Sum(k => k.Count));
+        var top = r.EventsByKind.Take(5).Select(k => $"{k.Kind} {N(k.Count)} ({F(100.0 * k.Count / total)}%)");
+        var rest = r.EventsByKind.Skip(5).Sum(k => k.Count);
+        return string.Join(", ", top) + (rest > 0 ? $", others {N(rest)}" : "");
     }
 
     /// <summary>The page.</summary>

@@ -44,6 +44,11 @@ public sealed record LatencyPoint(long Second, long Ticks, double P50, double P9
 /// <param name="Count">Ticks.</param>
 public sealed record LatencyBar(double LowerMs, double UpperMs, long Count);
 
+/// <summary>How many events of one kind the window journaled.</summary>
+/// <param name="Kind">The event's type name (e.g. <c>WaterfallSettled</c>, <c>IndexTickReceived</c>).</param>
+/// <param name="Count">Events.</param>
+public sealed record EventKindCount(string Kind, long Count);
+
 /// <summary>Garbage collector and memory figures over the injection window.</summary>
 /// <param name="PauseTotalMs">Σ GC pauses (GC.GetTotalPauseDuration).</param>
 /// <param name="PausePercent">Pauses as a share of the window.</param>
@@ -169,6 +174,9 @@ public sealed record LoadTestReport
 
     /// <summary>Journal batches written during the window (batches grow with load: the writer hands over when the journal is idle).</summary>
     public long JournalBatches { get; init; }
+
+    /// <summary>Events of the window by kind, most numerous first (they sum to <see cref="Events"/>).</summary>
+    public IReadOnlyList<EventKindCount> EventsByKind { get; init; } = [];
 
     /// <summary>Tick scheduled → every woken account re-margined (and, with <c>inline</c>, the cascade run), every tick.</summary>
     public required LatencySummary TickToMarginDecision { get; init; }

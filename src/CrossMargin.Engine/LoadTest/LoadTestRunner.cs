@@ -119,6 +119,7 @@ public sealed class LoadTestRunner
         var prices = new TickPrices(instruments, settings.Drop, schedule.DurationNanos, settings.Seed);
         var active = new LatencyHistogram();
         var events0 = writer.Events;
+        var kinds0 = writer.EventsByType.ToDictionary(kv => kv.Key, kv => kv.Value);
         var calls0 = host.Metrics.MarginCalls;
         var woken0 = host.WokenByTicks;
         var remargins0 = host.Remargins;
@@ -227,6 +228,7 @@ public sealed class LoadTestRunner
             RunSeconds = Math.Round(window, 3),
             Ticks = result.Processed,
             Events = events,
+            EventsByKind = EventKinds(writer.EventsByType, kinds0),
             MarginCalls = host.Metrics.MarginCalls - calls0,
             Liquidations = liquidationsInWindow,
             Cascade = spread ? "spread" : "inline",
@@ -381,6 +383,14 @@ public sealed class LoadTestRunner
         var instruments = scenario.Instruments.Take(settings.Instruments).ToList();
         return (scenario, instruments);
     }
+
+    /// <summary>Counts of the window (now minus at its start) by kind, most numerous first, then by name.</summary>
+    private static List<EventKindCount> EventKinds(IReadOnlyDictionary<Type, long> now, Dictionary<Type, long> atStart) =>
+        now.Select(kv => new EventKindCount(kv.Key.Name, kv.Value - atStart.GetValueOrDefault(kv.Key)))
+            .Where(k => k.Count > 0)
+            .OrderByDescending(k => k.Count)
+            .ThenBy(k => k.Kind, StringComparer.Ordinal)
+            .ToList();
 
     private static string Machine() =>
         $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}";

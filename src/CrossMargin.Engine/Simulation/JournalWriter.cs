@@ -68,6 +68,11 @@ public sealed class JournalWriter
     /// <summary>Events appended so far.</summary>
     public long Events { get; private set; }
 
+    /// <summary>Events appended so far by CLR type (the event's kind): what a run's journal is made of.</summary>
+    public IReadOnlyDictionary<Type, long> EventsByType => _byType;
+
+    private readonly Dictionary<Type, long> _byType = new();
+
     /// <summary>Events appended but not yet handed to the journal.</summary>
     public int Buffered => _buffer.Count;
 
@@ -90,6 +95,7 @@ public sealed class JournalWriter
 
         _buffer.Add(new AtomicWrite(new PersistentRepr(persistenceId, seq, e, _writerUuid)));
         Events++;
+        System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_byType, e.GetType(), out _)++;
         if (_buffer.Count >= _batchSize || (FlushWhenIdle && IdleHandOffDue()))
         {
             Flush();

@@ -64,6 +64,13 @@ public sealed class LoadTestRunnerTests
         Assert.True(report.AllocatedBytesPerTick > 0);
         Assert.True(report.JournalDrained);
         Assert.Contains("work per tick", LoadTestHtml.Render(report), StringComparison.Ordinal);
+
+        // The window's journal by kind: every event counted once, one entry per tick, most numerous first.
+        Assert.Equal(report.Events, report.EventsByKind.Sum(k => k.Count));
+        Assert.Equal(300, report.EventsByKind.Single(k => k.Kind == "IndexTickReceived").Count);
+        Assert.Contains(report.EventsByKind, k => k.Kind == "RiskStateChanged");
+        Assert.Equal(report.EventsByKind.OrderByDescending(k => k.Count).Select(k => k.Count), report.EventsByKind.Select(k => k.Count));
+        Assert.Contains("IndexTickReceived 300", LoadTestHtml.Render(report), StringComparison.Ordinal);
     }
 
     [Fact]
