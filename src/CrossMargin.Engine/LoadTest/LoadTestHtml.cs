@@ -54,7 +54,7 @@ public static class LoadTestHtml
         }
 
         var total = Math.Max(1, r.EventsByKind.Sum(k => k.Count));
-        var top = r.EventsByKind.Take(5).Select(k => $"{k.Kind} {N(k.Count)} ({F(100.0 * k.Count / total)}%)");
+        var top = r.EventsByKind.Take(5).Select(k => $"{k.Kind} {N(k.Count)} ({(100.0 * k.Count / total).ToString("0.#", CultureInfo.InvariantCulture)}%)");
         var rest = r.EventsByKind.Skip(5).Sum(k => k.Count);
         return string.Join(", ", top) + (rest > 0 ? $", others {N(rest)}" : "");
     }
