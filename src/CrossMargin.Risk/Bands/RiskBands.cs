@@ -84,10 +84,13 @@ public static class RiskBands
         var w = config.Bands.MaxRelativeWidth;
         var inputs = BandInputs.For(account, catalog, prices, config, risk, Boundaries(risk, state, previousByPosition, t));
         var guide = bisect || account.Mode == MarginMode.Portfolio ? null : inputs.FixedPoint();
-        if (guide is not null && account.Mode == MarginMode.Cross && config.Bands.Directional
-            && inputs.Directional(guide) && guide.TrySolveDirectional(w, out var alpha, out var beta))
+        if (guide is not null && account.Mode == MarginMode.Cross && config.Bands.Directional)
         {
-            return inputs.BuildDirectional(state, alpha, beta, guide);
+            inputs.PrepareDirectional(guide);
+            if (guide.TrySolveDirectional(w, out var alpha, out var beta))
+            {
+                return inputs.BuildDirectional(state, alpha, beta, guide);
+            }
         }
 
         return Build(account, catalog, prices, state, Bisect(inputs, w, guide));
@@ -379,9 +382,9 @@ public static class RiskBands
 
         /// <summary>
         /// Prepares <paramref name="guide"/> (reset by <see cref="FixedPoint"/> for these inputs) for the directional
-        /// solution: the signs of g, which settlement prices are fixed, and the collateral whose price moves. True.
+        /// solution: the signs of g, which settlement prices are fixed, and the collateral whose price moves.
         /// </summary>
-        public bool Directional(BoxFixedPoint guide)
+        public void PrepareDirectional(BoxFixedPoint guide)
         {
             var fixedAssets = config.Bands.FixedPriceAssets;
             settlementFixed = BoxFixedPoint.Fit(settlementFixed, n);
@@ -400,7 +403,6 @@ public static class RiskBands
             }
 
             guide.ResetDirectional(gValues, settlementFixed, moving);
-            return true;
         }
 
         /// <summary>
